@@ -126,4 +126,16 @@ public sealed class HomePageTests : BunitContext, IAsyncLifetime
         Assert.Equal("768", cut.Find("#width").GetAttribute("value"));
         Assert.Equal("512", cut.Find("#height").GetAttribute("value"));
     }
+
+    [Fact]
+    public void A_failing_job_is_reported_in_a_snackbar_and_the_page_stays_usable()
+    {
+        service.Failure = new IOException("unet/model.onnx is truncated");
+        var cut = RenderHome();
+        cut.Find("#generate").Click();
+        var snackbar = Services.GetRequiredService<ISnackbar>();
+        cut.WaitForAssertion(() => Assert.Contains(snackbar.ShownSnackbars, s => s.Message == "unet/model.onnx is truncated"));
+        Assert.NotNull(cut.Find("#generate"));
+        Assert.Empty(cut.FindAll("#infotext"));
+    }
 }

@@ -14,6 +14,7 @@ sealed class RecordingGenerationService : IGenerationService
     public Action<JobProgress>? LastProgress { get; private set; }
     public CancellationToken LastToken { get; private set; }
     public bool HoldJobs { get; set; }
+    public Exception? Failure { get; set; }
 
     public IReadOnlyList<CheckpointInfo> Checkpoints { get; set; } = [new("demo", "0123456789"), new("other", null)];
 
@@ -26,6 +27,7 @@ sealed class RecordingGenerationService : IGenerationService
         Requests.Add(request);
         LastProgress = progress;
         LastToken = cancellationToken;
+        if (Failure is not null) return Task.FromException<GenerationOutcome>(Failure);
         if (!HoldJobs) return Task.FromResult(OutcomeFor(request, seed: 1234));
         Pending = new TaskCompletionSource<GenerationOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         cancellationToken.Register(() => Pending.TrySetCanceled(cancellationToken));

@@ -18,6 +18,7 @@ public partial class Home
 
     [Inject] IGenerationService Generation { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
+    [Inject] ILogger<Home> Logger { get; set; } = default!;
 
     readonly Txt2ImgForm form = new();
     readonly IReadOnlyList<string> samplers = SamplerCatalog.Names;
@@ -87,9 +88,10 @@ public partial class Home
         {
             Snackbar.Add("Interrupted.", Severity.Info);
         }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or IOException or InvalidOperationException
-                                      or Diffusion.Models.ModelNotFoundException or Diffusion.Models.ModelFolderException)
+        catch (Exception e)
         {
+            // Whatever the engine throws (a broken model folder, an ONNX Runtime error) ends this job, not the circuit.
+            Logger.LogError(e, "Generation failed");
             Snackbar.Add(e.Message, Severity.Error);
         }
         finally
