@@ -39,7 +39,7 @@ public static class ImageInput
         {
             info = Image.Identify(Decoders, bytes, out format);
         }
-        catch (Exception e) when (e is InvalidImageContentException or ImageFormatException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (IsDecodeFailure(e))
         {
             throw new ImageInputException($"The {Name(container)} image is corrupt or truncated: {e.Message}", e);
         }
@@ -66,11 +66,15 @@ public static class ImageInput
             rgba.Mutate(x => x.AutoOrient());
             return FlattenOnWhite(rgba);
         }
-        catch (Exception e) when (e is InvalidImageContentException or ImageFormatException or NotSupportedException or InvalidDataException)
+        catch (Exception e) when (IsDecodeFailure(e))
         {
             throw new ImageInputException($"The {format.Name} image is corrupt or truncated: {e.Message}", e);
         }
     }
+
+    // Hostile bytes can make a decoder fail in many ways (bad content, index/overflow errors, refused allocations);
+    // all of them mean "this upload is unusable". Only cancellation and out-of-memory of the process pass through.
+    static bool IsDecodeFailure(Exception e) => e is not (OperationCanceledException or OutOfMemoryException);
 
     static string Name(string container) => container switch { "" => "", "WEBP" => "WebP", _ => container };
 
