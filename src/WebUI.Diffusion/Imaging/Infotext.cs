@@ -32,13 +32,14 @@ public static partial class Infotext
         static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
         bool variation = request.SubseedStrength != 0;
         string rng = facts.RngSource ?? request.RngSource;
+        string? sampler = NonEmpty(facts.SamplerName) ?? NonEmpty(request.Sampler);
 
         // Every key of create_infotext's dict literal, in order, including those this engine never fills: an Extra
         // entry with one of these names must land in that slot (Python dict update keeps the first position).
         var p = new OrderedMap<object?>
         {
             ["Steps"] = request.Steps,
-            ["Sampler"] = NonEmpty(facts.SamplerName),
+            ["Sampler"] = sampler,
             ["Schedule type"] = NonEmpty(facts.ScheduleLabel),
             ["CFG scale"] = Num(request.CfgScale),
             ["Image CFG scale"] = null,
@@ -73,7 +74,7 @@ public static partial class Infotext
             extraKeys.Add(key);
         }
         // The sampler adds these to extra_generation_params when it starts, i.e. after the extras set up earlier.
-        foreach (var (key, value) in SamplerParameters(request, facts.SamplerName))
+        foreach (var (key, value) in SamplerParameters(request, sampler ?? ""))
             if (!extraKeys.Contains(key)) p[key] = Num(value);
 
         p["Version"] = NonEmpty(facts.Version);
@@ -121,19 +122,14 @@ public static partial class Infotext
 
     static bool IsWhole(double v) => double.IsFinite(v) && Math.Abs(v) < 9.007199254740992e15 && v == Math.Floor(v);
 
-    // Characters Python's str.strip() removes (str.isspace) that .NET's char.IsWhiteSpace might not agree on are rare;
-    // the explicit list keeps the two sides identical for the ASCII controls Python counts (\x1c-\x1f).
-    internal static readonly char[] PythonWhitespace = BuildPythonWhitespace();
-
-    static char[] BuildPythonWhitespace()
-    {
-        var list = new List<char>();
-        for (int c = 0; c <= 0xFFFF; c++)
-        {
-            char ch = (char)c;
-            if (char.IsSurrogate(ch)) continue;
-            if (char.IsWhiteSpace(ch) || c is >= 0x1C and <= 0x1F) list.Add(ch);
-        }
-        return list.ToArray();
-    }
+    /// <summary>
+    /// Python's str.isspace() set, used by strip(): .NET's char.IsWhiteSpace set plus the ASCII separators
+    /// U+001C..U+001F, which Python also strips.
+    /// </summary>
+    internal static readonly char[] PythonWhitespace =
+    [
+        '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f', ' ', '\x85', '\xa0', '\u1680',
+        '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a',
+        '\u2028', '\u2029', '\u202f', '\u205f', '\u3000',
+    ];
 }

@@ -31,7 +31,7 @@ public sealed record InfotextFacts
     /// <summary>10-hex short hash; omitted when null.</summary>
     public string? ModelHash { get; init; }
 
-    /// <summary>Canonical sampler name ("DPM++ 2M", never an alias or a combined legacy name).</summary>
+    /// <summary>Canonical sampler name ("DPM++ 2M", not an alias or legacy combined name); empty falls back to the request's.</summary>
     public string SamplerName { get; init; } = "";
 
     /// <summary>Schedule label written as "Schedule type" ("Karras" when Automatic resolved to it); empty omits the key.</summary>

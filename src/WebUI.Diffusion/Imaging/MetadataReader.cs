@@ -37,9 +37,10 @@ internal static class MetadataReader
             case "GIF": ReadGif(bytes, info); break;
             case "BMP": break;
             default:
-                throw new ImageInputException(bytes.Length == 0
-                    ? "The image is empty (0 bytes)."
-                    : "The data is not a PNG, JPEG, WebP or GIF image (unrecognized file signature).");
+                throw new ImageInputException(
+                    bytes.Length == 0 ? "The image is empty (0 bytes)."
+                    : format == "" ? "The data is not a PNG, JPEG, WebP or GIF image (unrecognized file signature)."
+                    : $"{format} files are not supported here (expected PNG, JPEG, WebP or GIF).");
         }
 
         string? geninfo = info.TryGetValue("parameters", out var p) ? p : null;

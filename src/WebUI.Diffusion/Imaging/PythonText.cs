@@ -78,14 +78,18 @@ public static class PythonText
     /// Python <c>json.dumps(s, ensure_ascii=False)</c> of a string: double quotes, short escapes for
     /// <c>\" \\ \n \r \t \b \f</c>, <c>\u00XX</c> (lower-case hex) for other control characters, everything else literal.
     /// </summary>
-    public static string JsonString(string s)
+    public static string JsonString(string s, bool ensureAscii = false)
     {
         var sb = new StringBuilder(s.Length + 2);
-        AppendJsonString(sb, s);
+        AppendJsonString(sb, s, ensureAscii);
         return sb.ToString();
     }
 
-    public static void AppendJsonString(StringBuilder sb, string s)
+    /// <summary>
+    /// Appends <c>json.dumps(s)</c>; with <paramref name="ensureAscii"/> (Python's default, used for A1111's
+    /// <c>info</c> field) every non-ASCII UTF-16 unit becomes <c>\uXXXX</c> in lower-case hex.
+    /// </summary>
+    public static void AppendJsonString(StringBuilder sb, string s, bool ensureAscii = false)
     {
         sb.Append('"');
         foreach (char c in s)
@@ -100,7 +104,7 @@ public static class PythonText
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
                 default:
-                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    if (c < 0x20 || (ensureAscii && c > 0x7E)) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     else sb.Append(c);
                     break;
             }

@@ -175,6 +175,20 @@ public class InfotextCreateTests
         Assert.Contains("Seed: 5, Size: 512x512, Variation seed: 77, Variation seed strength: 1", text);
     }
 
+    [Fact]
+    public void JsonString_MatchesPythonJsonDumps()
+    {
+        Assert.Equal("\"a\\\"b\\\\c\\n\\u0001猫\"", PythonText.JsonString("a\"b\\c\n\u0001猫"));
+        Assert.Equal("\"\\u732b\\u007f\\ud83d\\ude00\"", PythonText.JsonString("猫\u007f😀", ensureAscii: true));
+    }
+
+    [Fact]
+    public void SamplerName_FallsBackToTheRequest()
+    {
+        string text = Infotext.Create(new GenerationRequest { Sampler = "Heun" }, new InfotextFacts());
+        Assert.Contains("Steps: 20, Sampler: Heun, CFG scale: 7,", text);
+    }
+
     [Theory]
     [InlineData(7.0, "7.0")]
     [InlineData(0.75, "0.75")]
