@@ -3,7 +3,7 @@ using WebUI.ModelForge.Onnx;
 namespace WebUI.ModelForge.Architectures;
 
 /// <summary>A value in the graph together with its channel count (the last axis for sequences, axis 1 for images).</summary>
-public readonly record struct Tensor(string Name, int Channels);
+public readonly record struct Activation(string Name, int Channels);
 
 /// <summary>
 /// The building blocks shared by the CLIP, UNet and VAE graphs, written in the operator patterns that PyTorch's
@@ -21,7 +21,15 @@ public sealed class Layers(GraphBuilder graph, WeightStore weights)
     public WeightStore W { get; } = weights;
     public ElementType Dtype => W.StoreAs;
 
-    public string Scalar(float value) => G.Scalar(value, Dtype);
+    readonly Dictionary<float, string> _scalars = [];
+    readonly Dictionary<int, (string Ones, string Zeros)> _groupNormIdentity = [];
+
+    /// <summary>A scalar constant of the model's float type, shared by every node that uses the same value.</summary>
+    public string Scalar(float value)
+    {
+        if (!_scalars.TryGetValue(value, out var name)) _scalars[value] = name = G.Scalar(value, Dtype);
+        return name;
+    }
 
     public string Linear(string x, string prefix, int inFeatures, int outFeatures, bool bias = true, double gain = 1)
     {
@@ -31,7 +39,7 @@ public sealed class Layers(GraphBuilder graph, WeightStore weights)
     }
 
     /// <summary>2-D convolution; <paramref name="pads"/> overrides the symmetric k/2 padding (e.g. the VAE's (0,0,1,1)).</summary>
-    public Tensor Conv(Tensor x, string prefix, int outChannels, int kernel, int stride = 1, long[]? pads = null, double gain = 1)
+    public Activation Conv(Activation x, string prefix, int outChannels, int kernel, int stride = 1, long[]? pads = null, double gain = 1)
     {
         int fanIn = x.Channels * kernel * kernel;
         var w = W.Random(prefix + ".weight", [outChannels, x.Channels, kernel, kernel], gain / Math.Sqrt(fanIn));
@@ -41,21 +49,23 @@ public sealed class Layers(GraphBuilder graph, WeightStore weights)
             ("kernel_shape", new long[] { kernel, kernel }),
             ("strides", new long[] { stride, stride }),
             ("pads", pads ?? [p, p, p, p]));
-        return new Tensor(y, outChannels);
+        return new Activation(y, outChannels);
     }
 
     /// <summary>torch.nn.GroupNorm as exported: reshape to [B, G, −1], InstanceNormalization, reshape back, affine.</summary>
-    public Tensor GroupNorm(Tensor x, string prefix, int groups, float eps)
+    public Activation GroupNorm(Activation x, string prefix, int groups, float eps)
     {
         if (x.Channels % groups != 0) throw new ArgumentException($"{prefix}: {x.Channels} channels do not split into {groups} groups.");
         var grouped = G.Op("Reshape", x.Name, G.Ints(0, groups, -1));
-        var ones = W.Constant(G.Fresh("groupnorm_ones"), Enumerable.Repeat(1f, groups).ToArray(), [groups]);
-        var zeros = W.Constant(G.Fresh("groupnorm_zeros"), new float[groups], [groups]);
-        var normed = G.Op("InstanceNormalization", [grouped, ones, zeros], ("epsilon", eps));
+        if (!_groupNormIdentity.TryGetValue(groups, out var identity))
+            _groupNormIdentity[groups] = identity = (
+                W.Constant(G.Fresh("groupnorm_ones"), Enumerable.Repeat(1f, groups).ToArray(), [groups]),
+                W.Constant(G.Fresh("groupnorm_zeros"), new float[groups], [groups]));
+        var normed = G.Op("InstanceNormalization", [grouped, identity.Ones, identity.Zeros], ("epsilon", eps));
         var back = G.Op("Reshape", normed, G.Op("Shape", x.Name));
         var scale = W.Scale(prefix + ".weight", [x.Channels, 1, 1]);
         var shift = W.Bias(prefix + ".bias", [x.Channels, 1, 1]);
-        return new Tensor(G.Op("Add", G.Op("Mul", back, scale), shift), x.Channels);
+        return new Activation(G.Op("Add", G.Op("Mul", back, scale), shift), x.Channels);
     }
 
     public string LayerNorm(string x, string prefix, int dim, float eps = 1e-5f)
@@ -67,7 +77,7 @@ public sealed class Layers(GraphBuilder graph, WeightStore weights)
 
     public string SiLU(string x) => G.Op("Mul", x, G.Op("Sigmoid", x));
 
-    public Tensor SiLU(Tensor x) => x with { Name = SiLU(x.Name) };
+    public Activation SiLU(Activation x) => x with { Name = SiLU(x.Name) };
 
     /// <summary>Exact GELU, 0.5·x·(1 + erf(x/√2)), the pattern exported below opset 20.</summary>
     public string Gelu(string x)
@@ -133,7 +143,7 @@ public sealed class Layers(GraphBuilder graph, WeightStore weights)
     /// plus the input (through a 1×1 conv_shortcut when the channel count changes).
     /// <paramref name="timeEmbeddingSilu"/> is SiLU(temb) [B, tembDim], shared by all blocks; null in the VAE.
     /// </summary>
-    public Tensor Resnet(Tensor x, string prefix, int outChannels, int groups, float eps,
+    public Activation Resnet(Activation x, string prefix, int outChannels, int groups, float eps,
         string? timeEmbeddingSilu = null, int timeEmbeddingDim = 0)
     {
         var h = Conv(SiLU(GroupNorm(x, prefix + ".norm1", groups, eps)), prefix + ".conv1", outChannels, 3);
@@ -144,11 +154,11 @@ public sealed class Layers(GraphBuilder graph, WeightStore weights)
         }
         h = Conv(SiLU(GroupNorm(h, prefix + ".norm2", groups, eps)), prefix + ".conv2", outChannels, 3, gain: ResidualGain);
         var shortcut = x.Channels == outChannels ? x : Conv(x, prefix + ".conv_shortcut", outChannels, 1);
-        return new Tensor(G.Op("Add", shortcut.Name, h.Name), outChannels);
+        return new Activation(G.Op("Add", shortcut.Name, h.Name), outChannels);
     }
 
     /// <summary>The VAE's single-head spatial self-attention (diffusers Attention with a group_norm), residual added.</summary>
-    public Tensor SpatialSelfAttention(Tensor x, string prefix, int groups, float eps)
+    public Activation SpatialSelfAttention(Activation x, string prefix, int groups, float eps)
     {
         var tokens = ToTokens(GroupNorm(x, prefix + ".group_norm", groups, eps).Name);
         var attended = Attention(tokens, x.Channels, prefix, heads: 1, qkvBias: true);

@@ -34,6 +34,7 @@ public static class StableDiffusionFolder
             throw new ArgumentException($"Text encoder vocabulary ({spec.Text.VocabSize}) and tokenizer ({vocab.Size} tokens) differ.");
         if (spec.Unet.CrossAttentionDim != spec.Text.HiddenSize)
             throw new ArgumentException($"UNet cross_attention_dim {spec.Unet.CrossAttentionDim} differs from the text width {spec.Text.HiddenSize}.");
+        vocab.IdOf(spec.PadToken); // fails early, before anything is written
         var dialect = ExportDialect.For(spec.Dialect);
         Directory.CreateDirectory(outputDir);
 
@@ -52,8 +53,8 @@ public static class StableDiffusionFolder
         if (dialect.OptimumLayout)
         {
             string dtype = dialect.FloatType == ElementType.Float16 ? "float16" : "float32";
-            var vocabIds = (Bos: vocab.BosId, Eos: vocab.EosId, Pad: vocab.Tokens.ToList().IndexOf(spec.PadToken));
-            PipelineFiles.WriteJson(Path.Combine(outputDir, "text_encoder", "config.json"), spec.Text.ConfigJson(vocabIds.Bos, vocabIds.Eos, vocabIds.Pad, dtype));
+            PipelineFiles.WriteJson(Path.Combine(outputDir, "text_encoder", "config.json"),
+                spec.Text.ConfigJson(vocab.BosId, vocab.EosId, vocab.IdOf(spec.PadToken), dtype));
             PipelineFiles.WriteJson(Path.Combine(outputDir, "unet", "config.json"), spec.Unet.ConfigJson());
             PipelineFiles.WriteJson(Path.Combine(outputDir, "vae_encoder", "config.json"), spec.Vae.ConfigJson());
             PipelineFiles.WriteJson(Path.Combine(outputDir, "vae_decoder", "config.json"), spec.Vae.ConfigJson());
@@ -67,6 +68,10 @@ public static class StableDiffusionFolder
         var clock = Stopwatch.StartNew();
         var dir = Path.Combine(root, part);
         Directory.CreateDirectory(dir);
+        // A folder rebuilt in another dialect must not keep the previous one's files (a stale config.json or
+        // model.onnx_data would make readers detect the wrong layout). Only names this writer produces are removed.
+        foreach (var stale in (string[])["model.onnx", "weights.pb", "model.onnx_data", "config.json"])
+            File.Delete(Path.Combine(dir, stale));
         var g = new GraphBuilder(part);
         long parameters;
         var placement = externalFile is null ? WeightPlacement.Inline : WeightPlacement.External;

@@ -15,15 +15,27 @@ public sealed class TinyClipVocabulary
 
     TinyClipVocabulary(List<string> tokens, List<(string Left, string Right)> merges)
     {
-        Tokens = tokens;
-        Merges = merges;
+        Tokens = tokens.AsReadOnly();
+        Merges = merges.AsReadOnly();
     }
+
+    static readonly Lazy<TinyClipVocabulary> DefaultVocabulary = new(() => Build());
+
+    /// <summary>The unpadded vocabulary (deterministic, so built once per process).</summary>
+    public static TinyClipVocabulary Default => DefaultVocabulary.Value;
 
     /// <summary>Token strings by id.</summary>
     public IReadOnlyList<string> Tokens { get; }
     /// <summary>Merges by rank (merges.txt order).</summary>
     public IReadOnlyList<(string Left, string Right)> Merges { get; }
     public int Size => Tokens.Count;
+
+    /// <summary>The id of <paramref name="token"/>; throws when it is not in the vocabulary.</summary>
+    public int IdOf(string token)
+    {
+        for (int i = 0; i < Tokens.Count; i++) if (Tokens[i] == token) return i;
+        throw new ArgumentException($"Token '{token}' is not in the vocabulary.", nameof(token));
+    }
     public int BosId => Size - 2;
     public int EosId => Size - 1;
 

@@ -53,8 +53,8 @@ public sealed record UnetArchitecture
 
         var tembSilu = nn.SiLU(TimeEmbedding(nn, sample, timestep, dialect.TimestepType));
 
-        var h = nn.Conv(new Tensor(sample, InChannels), "conv_in", BlockOutChannels[0], 3);
-        var skips = new Stack<Tensor>();
+        var h = nn.Conv(new Activation(sample, InChannels), "conv_in", BlockOutChannels[0], 3);
+        var skips = new Stack<Activation>();
         skips.Push(h);
         int blocks = BlockOutChannels.Length;
         for (int i = 0; i < blocks; i++)
@@ -82,7 +82,7 @@ public sealed record UnetArchitecture
             for (int j = 0; j <= LayersPerBlock; j++)
             {
                 var skip = skips.Pop();
-                h = new Tensor(g.Op("Concat", [h.Name, skip.Name], ("axis", 1)), h.Channels + skip.Channels);
+                h = new Activation(g.Op("Concat", [h.Name, skip.Name], ("axis", 1)), h.Channels + skip.Channels);
                 h = nn.Resnet(h, $"up_blocks.{i}.resnets.{j}", BlockOutChannels[level], NormGroups, NormEps, tembSilu, TimeEmbeddingDim);
                 if (CrossAttention[level]) h = Transformer(nn, h, $"up_blocks.{i}.attentions.{j}", AttentionHeads[level], context);
             }
@@ -124,7 +124,7 @@ public sealed record UnetArchitecture
     }
 
     /// <summary>Transformer2DModel with one BasicTransformerBlock: self-attention, cross-attention, GEGLU feed-forward.</summary>
-    Tensor Transformer(Layers nn, Tensor x, string prefix, int heads, string context)
+    Activation Transformer(Layers nn, Activation x, string prefix, int heads, string context)
     {
         var g = nn.G;
         int c = x.Channels;
@@ -141,7 +141,7 @@ public sealed record UnetArchitecture
 
         string image = UseLinearProjection
             ? nn.FromTokens(nn.Linear(tokens, prefix + ".proj_out", c, c, gain: Layers.ResidualGain), x.Name)
-            : nn.Conv(new Tensor(nn.FromTokens(tokens, x.Name), c), prefix + ".proj_out", c, 1, gain: Layers.ResidualGain).Name;
+            : nn.Conv(new Activation(nn.FromTokens(tokens, x.Name), c), prefix + ".proj_out", c, 1, gain: Layers.ResidualGain).Name;
         return x with { Name = g.Op("Add", image, x.Name) };
     }
 

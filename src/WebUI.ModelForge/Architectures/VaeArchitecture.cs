@@ -34,7 +34,7 @@ public sealed record VaeArchitecture
         var (height, width) = dialect.OptimumLayout ? ("sample_height", "sample_width") : ("height", "width");
         var x = g.Input("sample", nn.Dtype, b, channels, height, width);
 
-        var h = nn.Conv(new Tensor(x, ImageChannels), "encoder.conv_in", BlockOutChannels[0], 3);
+        var h = nn.Conv(new Activation(x, ImageChannels), "encoder.conv_in", BlockOutChannels[0], 3);
         for (int i = 0; i < BlockOutChannels.Length; i++)
         {
             for (int j = 0; j < LayersPerBlock; j++)
@@ -71,7 +71,7 @@ public sealed record VaeArchitecture
         var (lh, lw) = dialect.OptimumLayout ? ("latent_height", "latent_width") : ("height", "width");
         var z = g.Input("latent_sample", nn.Dtype, b, channels, lh, lw);
 
-        var h = nn.Conv(new Tensor(z, LatentChannels), "post_quant_conv", LatentChannels, 1);
+        var h = nn.Conv(new Activation(z, LatentChannels), "post_quant_conv", LatentChannels, 1);
         h = nn.Conv(h, "decoder.conv_in", BlockOutChannels[^1], 3);
         h = MidBlock(nn, h, "decoder.mid_block");
         int blocks = BlockOutChannels.Length;
@@ -88,7 +88,7 @@ public sealed record VaeArchitecture
         g.OutputAs(h.Name, "sample", nn.Dtype, b, dialect.OptimumLayout ? ImageChannels : "out_channels", "sample_height", "sample_width");
     }
 
-    Tensor MidBlock(Layers nn, Tensor h, string prefix)
+    Activation MidBlock(Layers nn, Activation h, string prefix)
     {
         h = nn.Resnet(h, prefix + ".resnets.0", h.Channels, NormGroups, Eps);
         h = nn.SpatialSelfAttention(h, prefix + ".attentions.0", NormGroups, Eps);

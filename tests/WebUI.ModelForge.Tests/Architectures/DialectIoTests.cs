@@ -150,19 +150,40 @@ public sealed class DialectIoTests(TinyFamilies families)
         Assert.True(MaxAbsDiff(baseline, otherTime) > 1e-3, "time embedding is not wired: the timestep does not matter");
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public void BatchRowsAreIndependentAndTakeTheirOwnTimestep(TinyDialect dialect)
+    {
+        var dir = families.Sd15(dialect);
+        using var unet = Ort.Load(Path.Combine(dir, "unet", "model.onnx"));
+        const int n = 4 * 8 * 8;
+        var single = RunUnet(unet, 1, 8, 8, timestep: 500, contextSeed: 3).Data;
+        var pair = RunUnet(unet, 2, 8, 8, timestep: 500, contextSeed: 3).Data;
+        // Row 0 of the batch sees the same sample and text states as the single run (the noise streams share a prefix).
+        Assert.True(MaxAbsDiff(single, pair[..n]) < 2e-3, "batch rows leak into each other");
+
+        if (unet.InputMetadata["timestep"].Dimensions.Length == 0) return; // a 0-d timestep is one value for the batch
+        var perRow = RunUnet(unet, 2, 8, 8, timestep: 500, contextSeed: 3, secondRowTimestep: 100).Data;
+        Assert.True(MaxAbsDiff(pair[..n], perRow[..n]) < 2e-3);
+        Assert.True(MaxAbsDiff(pair[n..], perRow[n..]) > 1e-3, "a [batch] timestep is not applied per row");
+    }
+
     /// <summary>
     /// Runs the UNet: the timestep is passed as the dialect declares it, rank 0 as a scalar and rank 1 as shape [1]
     /// (what every reference pipeline passes, even at batch 2), so the graph must broadcast it to the batch.
     /// </summary>
-    internal static (long[] Shape, float[] Data) RunUnet(InferenceSession unet, int batch, int h, int w, double timestep, int contextSeed)
+    internal static (long[] Shape, float[] Data) RunUnet(InferenceSession unet, int batch, int h, int w, double timestep, int contextSeed,
+        double? secondRowTimestep = null)
     {
         var sampleType = unet.InputMetadata["sample"].ElementDataType;
         var tMeta = unet.InputMetadata["timestep"];
         int width = unet.InputMetadata["encoder_hidden_states"].Dimensions[2];
         long[] tShape = tMeta.Dimensions.Length == 0 ? [] : [1];
+        double[] t = [timestep];
+        if (secondRowTimestep is double second) { t = [timestep, second]; tShape = [2]; }
         var outs = Ort.Run(unet,
             ("sample", Ort.Tensor(sampleType, Ort.Noise(batch * 4 * h * w, 1), [batch, 4, h, w])),
-            ("timestep", Ort.Tensor(tMeta.ElementDataType, [timestep], tShape)),
+            ("timestep", Ort.Tensor(tMeta.ElementDataType, t, tShape)),
             ("encoder_hidden_states", Ort.Tensor(sampleType, Ort.Noise(batch * 77 * width, contextSeed, 1.5), [batch, 77, width])));
         var o = outs["out_sample"];
         return (o.Shape, o.Data);
