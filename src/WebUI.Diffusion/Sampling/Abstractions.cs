@@ -56,7 +56,10 @@ public sealed record SamplerOptions
     public bool UniPcLowerOrderFinal { get; init; } = true;
 }
 
-/// <summary>One step's report from a sampler: the current latent and the model's denoised estimate.</summary>
+/// <summary>
+/// One step's report from a sampler: the current latent (after the step's update) and the model's denoised estimate.
+/// X and Denoised are views of the sampler's reused buffers: copy them if they must outlive the callback.
+/// </summary>
 public readonly record struct SamplerStep(int Step, int TotalSteps, double Sigma, ReadOnlyMemory<float> X, ReadOnlyMemory<float> Denoised);
 
 /// <summary>Everything a sampler needs besides the latent it integrates.</summary>

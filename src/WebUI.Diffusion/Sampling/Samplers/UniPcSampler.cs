@@ -32,6 +32,7 @@ sealed class UniPcSampler(string variant, int order, bool lowerOrderFinal) : ISa
             c.CancellationToken.ThrowIfCancellationRequested();
             int stepOrder = step < maxOrder ? step : lowerOrderFinal ? Math.Min(maxOrder, steps + 1 - step) : maxOrder;
             bool corrector = step < steps;
+            float[] newest = models[count - 1];   // what the preview shows when no corrector call happens (last step)
             Update(c, x, models, lambdas, count, s[step], stepOrder, corrector, work);
 
             if (count < maxOrder)
@@ -50,7 +51,7 @@ sealed class UniPcSampler(string variant, int order, bool lowerOrderFinal) : ISa
                 lambdas[maxOrder - 1] = Lambda(s[step]);
                 if (step < steps) Array.Copy(work.ModelT, first, x.Length);
             }
-            SamplerMath.Report(c, step - 1, steps, s[step - 1], x, corrector ? work.ModelT : models[Math.Min(count, maxOrder) - 1]);
+            SamplerMath.Report(c, step - 1, steps, s[step - 1], x, corrector ? work.ModelT : newest);
         }
     }
 
