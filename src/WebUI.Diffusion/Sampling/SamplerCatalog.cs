@@ -45,6 +45,7 @@ public static partial class SamplerCatalog
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), "Steps must be at least 1.");
         ArgumentNullException.ThrowIfNull(schedule);
         options ??= new SamplerOptions();
+        Validate(options);
         var (info, found) = ResolveInfo(sampler, scheduler);
         var extra = new List<KeyValuePair<string, object?>>();
         string label;
@@ -82,8 +83,16 @@ public static partial class SamplerCatalog
             initialScale = sigmas[0];
         }
 
+        // A1111 computes the σ list first, then initialize() adds the sampler parameters that differ from the defaults.
         if (info.HasEta && options.Eta is double eta && eta != info.DefaultEta)
-            extra.Insert(0, new(info.Kind == SamplerKind.Timestep ? "Eta DDIM" : "Eta", eta));
+            extra.Add(new(info.Kind == SamplerKind.Timestep ? "Eta DDIM" : "Eta", eta));
+        if (info.TakesChurn)
+        {
+            if (options.SChurn != 0) extra.Add(new("Sigma churn", options.SChurn));
+            if (options.STmin != 0) extra.Add(new("Sigma tmin", options.STmin));
+            if (options.STmax is not (0 or double.PositiveInfinity)) extra.Add(new("Sigma tmax", options.STmax));
+        }
+        if (info.TakesSNoise && options.SNoise != 1) extra.Add(new("Sigma noise", options.SNoise));
 
         return new SamplingPlan(info.Create(options), sigmas, info.Name, label)
         {
@@ -91,6 +100,16 @@ public static partial class SamplerCatalog
             InitialNoiseScale = initialScale,
             ExtraGenerationParams = extra,
         };
+    }
+
+    static void Validate(SamplerOptions o)
+    {
+        if (o.Eta is double eta && !(eta >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Eta must be 0 or more (got {eta}).");
+        if (!(o.SChurn >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Sigma churn must be 0 or more (got {o.SChurn}).");
+        if (!(o.SNoise >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Sigma noise must be 0 or more (got {o.SNoise}).");
+        if (double.IsNaN(o.STmin) || double.IsNaN(o.STmax)) throw new ArgumentOutOfRangeException(nameof(o), "Sigma tmin/tmax must be numbers.");
+        if (o.Rho is double r && !(r >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Schedule rho must be 0 (default) or more (got {r}).");
+        if (!(o.BetaAlpha > 0) || !(o.BetaBeta > 0)) throw new ArgumentOutOfRangeException(nameof(o), "Beta schedule alpha and beta must be greater than 0.");
     }
 
     static double[] ComputeSigmas(SchedulerInfo sch, int n, ModelSigmas model, SamplerOptions o, List<KeyValuePair<string, object?>> extra)

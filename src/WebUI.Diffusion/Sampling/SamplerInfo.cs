@@ -30,6 +30,10 @@ public sealed record SamplerInfo(string Name, IReadOnlyList<string> Aliases, Sam
     /// <summary>The sampler takes η (k-diffusion eta_ancestral default 1, DDIM eta_ddim default 0).</summary>
     public bool HasEta { get; init; }
     public double DefaultEta { get; init; }
+    /// <summary>Takes s_churn, s_tmin, s_tmax (A1111 sampler_extra_params: Euler, Heun, DPM2).</summary>
+    public bool TakesChurn { get; init; }
+    /// <summary>Takes s_noise (A1111 passes it only to these; the others always use 1).</summary>
+    public bool TakesSNoise { get; init; }
     /// <summary>The denoiser must implement <see cref="IGuidedDenoiser"/> (CFG++).</summary>
     public bool NeedsUnconditional { get; init; }
 

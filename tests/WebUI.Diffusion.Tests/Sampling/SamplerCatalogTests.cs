@@ -105,7 +105,7 @@ public class SamplerCatalogTests
         Assert.Equal(SigmaSchedules.Karras(10, 0.05, 10, 5), plan.Sigmas);
         Assert.Equal(
         [
-            new("Eta", 0.5), new("Schedule min sigma", 0.05), new("Schedule max sigma", 10.0), new("Schedule rho", 5.0),
+            new("Schedule min sigma", 0.05), new("Schedule max sigma", 10.0), new("Schedule rho", 5.0), new("Eta", 0.5),
         ], plan.ExtraGenerationParams);
 
         // ρ only goes to schedulers that have one; Uniform ignores σ overrides entirely (A1111 uses the model's get_sigmas)
@@ -114,6 +114,30 @@ public class SamplerCatalogTests
         Assert.Equal(SigmaSchedules.Karras(10, 0.1, 10), SamplerCatalog.Plan("Euler", "Karras", 10, S, new SamplerOptions { UseOldKarrasSchedulerSigmas = true }).Sigmas);
         Assert.Equal(new KeyValuePair<string, object?>("Eta DDIM", 0.5), SamplerCatalog.Plan("DDIM", "Automatic", 10, S, o).ExtraGenerationParams[0]);
         Assert.Empty(SamplerCatalog.Plan("Euler a", "Automatic", 10, S, new SamplerOptions { Eta = 1.0 }).ExtraGenerationParams);
+    }
+
+    [Fact]
+    public void SigmaParameters_RecordedOnlyForSamplersThatTakeThem()
+    {
+        var o = new SamplerOptions { SChurn = 0.5, STmin = 0.1, STmax = 0, SNoise = 1.003 };
+        Assert.Equal([new("Sigma churn", 0.5), new("Sigma tmin", 0.1), new("Sigma noise", 1.003)],
+            SamplerCatalog.Plan("Euler", "Automatic", 10, S, o).ExtraGenerationParams);
+        Assert.Equal([new("Sigma noise", 1.003)], SamplerCatalog.Plan("Euler a", "Automatic", 10, S, o).ExtraGenerationParams);
+        Assert.Empty(SamplerCatalog.Plan("LMS", "Automatic", 10, S, o).ExtraGenerationParams);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerCatalog.Plan("Euler a", "Automatic", 10, S, new SamplerOptions { Eta = -1 }));
+    }
+
+    [Fact]
+    public void ChurnWithTmaxZeroMeansInfinity()
+    {
+        // s_churn > 0 makes Euler stochastic; A1111 treats s_tmax = 0 as ∞, so churn must apply on every step
+        var plan = SamplerCatalog.Plan("Euler", "Automatic", 10, S);
+        var noise = new ZeroNoise();
+        plan.Sampler.Sample(new float[8], SamplingTestUtil.Context(new GaussianDenoiser(), plan.Sigmas, noise, new SamplerOptions { SChurn = 1, STmax = 0 }));
+        Assert.Equal(10, noise.Calls);
+        var none = new ZeroNoise();
+        plan.Sampler.Sample(new float[8], SamplingTestUtil.Context(new GaussianDenoiser(), plan.Sigmas, none, new SamplerOptions { SChurn = 1, STmax = 1.0 }));
+        Assert.Equal(plan.Sigmas.Count(s => s > 0 && s <= 1.0), none.Calls);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ sealed class DpmAdaptiveSampler : ISampler
             {
                 Array.Copy(low, prev, x.Length);
                 Array.Copy(high, x, x.Length);
-                SamplerMath.AddNoise(c, x, noise, up * c.Options.SNoise);
+                SamplerMath.AddNoise(c, x, noise, up);   // A1111 passes no s_noise to it
                 s = t;
             }
             SamplerMath.Report(c, attempts - 1, Math.Max(nominal, attempts), DpmSolver.Sigma(s), x, solver.Denoised);

@@ -24,7 +24,8 @@ static class SamplerMath
         var o = c.Options;
         double sigma = c.Sigmas[i];
         int steps = c.Sigmas.Length - 1;
-        double gamma = o.SChurn > 0 && o.STmin <= sigma && sigma <= o.STmax ? Math.Min(o.SChurn / steps, Math.Sqrt(2) - 1) : 0;
+        double tmax = o.STmax == 0 ? double.PositiveInfinity : o.STmax;   // A1111: s_tmax 0 means ∞
+        double gamma = o.SChurn > 0 && o.STmin <= sigma && sigma <= tmax ? Math.Min(o.SChurn / steps, Math.Sqrt(2) - 1) : 0;
         if (gamma <= 0) return sigma;
         double hat = sigma * (gamma + 1);
         noise ??= new float[x.Length];
