@@ -48,7 +48,7 @@ public sealed record SamplerOptions
     public bool IsSdxl { get; init; }
 
     // UniPC settings (opts.uni_pc_*).
-    /// <summary>"bh1" (A1111 default) or "bh2".</summary>
+    /// <summary>"bh1" (A1111 default), "bh2" or "vary_coeff".</summary>
     public string UniPcVariant { get; init; } = "bh1";
     /// <summary>"time_uniform" (default), "time_quadratic" or "logSNR".</summary>
     public string UniPcSkipType { get; init; } = "time_uniform";

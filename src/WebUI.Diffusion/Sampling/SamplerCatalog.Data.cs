@@ -34,8 +34,8 @@ public static partial class SamplerCatalog
 
     static ISampler CreateUniPc(SamplerOptions o)
     {
-        if (o.UniPcVariant is not ("bh1" or "bh2"))
-            throw new ArgumentException($"Unknown UniPC variant '{o.UniPcVariant}'. Expected bh1 or bh2.");
+        if (o.UniPcVariant is not ("bh1" or "bh2" or "vary_coeff"))
+            throw new ArgumentException($"Unknown UniPC variant '{o.UniPcVariant}'. Expected bh1, bh2 or vary_coeff.");
         if (o.UniPcOrder < 1) throw new ArgumentOutOfRangeException(nameof(o), "UniPC order must be at least 1.");
         return new UniPcSampler(o.UniPcVariant, o.UniPcOrder, o.UniPcLowerOrderFinal);
     }

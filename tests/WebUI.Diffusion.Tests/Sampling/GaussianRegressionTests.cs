@@ -93,6 +93,8 @@ public class GaussianRegressionTests
     [InlineData(20, 3, "bh2", "time_uniform", 0.4701992927433628)]
     [InlineData(20, 2, "bh1", "time_quadratic", 0.5027931799884157)]
     [InlineData(5, 3, "bh1", "time_uniform", 0.3506876185270673)]
+    [InlineData(20, 3, "vary_coeff", "time_uniform", 0.4623348702080414)]
+    [InlineData(10, 2, "vary_coeff", "time_uniform", 0.424125341755884)]
     public void UniPc_MatchesVpSpaceReference(int steps, int order, string variant, string skip, double expectedVp)
     {
         var options = new SamplerOptions { UniPcOrder = order, UniPcVariant = variant, UniPcSkipType = skip };

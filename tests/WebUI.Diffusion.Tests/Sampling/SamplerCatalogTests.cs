@@ -187,7 +187,7 @@ public class SamplerCatalogTests
 
     [Fact]
     public void UniPcRejectsUnknownVariant() =>
-        Assert.Contains("UniPC variant", Assert.Throws<ArgumentException>(() => SamplerCatalog.Plan("UniPC", "Automatic", 20, S, new SamplerOptions { UniPcVariant = "vary_coeff" })).Message);
+        Assert.Contains("UniPC variant", Assert.Throws<ArgumentException>(() => SamplerCatalog.Plan("UniPC", "Automatic", 20, S, new SamplerOptions { UniPcVariant = "bh3" })).Message);
 
     [Fact]
     public void DdimCfgPpNeedsTheGuidedDenoiser()

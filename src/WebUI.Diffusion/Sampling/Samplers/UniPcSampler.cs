@@ -5,7 +5,8 @@ namespace WebUI.Diffusion.Sampling.Samplers;
 /// "bh2", order 3 with lower-order warm-up and lower_order_final, UniC corrector after every step but the last.
 /// In k-space (x = x_VP/α, λ = −ln σ) every α factor cancels: the predictor's first-order part is the DPM-Solver++
 /// move x' = (σ'/σ)·x + (1 − σ'/σ)·D, and the corrector reuses the model call at the predicted point, which then
-/// serves as the next step's history — so a run of N steps costs exactly N model calls.
+/// serves as the next step's history — so a run of N steps costs exactly N model calls. The "vary_coeff" variant
+/// (A1111's third uni_pc_variant choice) is supported too.
 /// </summary>
 sealed class UniPcSampler(string variant, int order, bool lowerOrderFinal) : ISampler
 {
@@ -63,6 +64,9 @@ sealed class UniPcSampler(string variant, int order, bool lowerOrderFinal) : ISa
         public readonly double[] Rks = new double[order], Rhos = new double[order], B = new double[order];
         public readonly double[,] R = new double[order, order];
         public readonly double[] Solve = new double[order * (order + 1)];
+        // vary_coeff: C (Taylor coefficients r^(k−1)/k!), its inverses and the h·φ_k values
+        public readonly double[,] C = new double[order, order], InvP = new double[order, order], InvC = new double[order, order];
+        public readonly double[] PhiKs = new double[order + 2], Invert = new double[order * 2 * order];
     }
 
     /// <summary>
@@ -71,6 +75,11 @@ sealed class UniPcSampler(string variant, int order, bool lowerOrderFinal) : ISa
     /// </summary>
     void Update(SamplingContext c, float[] x, float[][] models, double[] lambdas, int count, double sigmaT, int stepOrder, bool useCorrector, Workspace w)
     {
+        if (variant == "vary_coeff" && sigmaT != 0)
+        {
+            UpdateVaryCoeff(c, x, models, lambdas, count, sigmaT, stepOrder, useCorrector, w);
+            return;
+        }
         int last = count - 1;
         float[] m0 = models[last];
         double sigmaPrev = Math.Exp(-lambdas[last]);
@@ -132,6 +141,91 @@ sealed class UniPcSampler(string variant, int order, bool lowerOrderFinal) : ISa
             double coef = scale * rhos[k] / rks[k];
             for (int j = 0; j < x.Length; j++) x[j] += (float)(coef * (mk[j] - m0[j]));
         }
+    }
+
+    /// <summary>
+    /// uni_pc's "vary_coeff" variant: predictor/corrector coefficients from the inverse of the Taylor matrix
+    /// C[i, k] = r_i^k/(k+1)!, applied with h·φ_(k+1) weights. Like upstream, the corrector's last term uses the
+    /// row index left over from its loop (K − 2, or 0 when K = 1).
+    /// </summary>
+    void UpdateVaryCoeff(SamplingContext c, float[] x, float[][] models, double[] lambdas, int count, double sigmaT, int order, bool useCorrector, Workspace w)
+    {
+        int last = count - 1;
+        float[] m0 = models[last];
+        double sigmaPrev = Math.Exp(-lambdas[last]);
+        double h = Lambda(sigmaT) - lambdas[last];
+        int k1 = order - 1;
+        for (int i = 1; i < order; i++) w.Rks[i - 1] = (lambdas[last - i] - lambdas[last]) / h;
+        w.Rks[k1] = 1;
+        for (int i = 0; i < order; i++)
+        {
+            double col = 1;
+            for (int k = 0; k < order; k++)
+            {
+                w.C[i, k] = col;
+                col = col * w.Rks[i] / (k + 2);
+            }
+        }
+        if (k1 > 0) Invert(w.C, k1, w.InvP, w.Invert);
+        if (useCorrector) Invert(w.C, order, w.InvC, w.Invert);
+
+        double hh = -h, hPhi1 = SamplerMath.Expm1(hh), hPhiK = hPhi1, factorial = 1;
+        for (int k = 1; k <= order + 1; k++)
+        {
+            w.PhiKs[k - 1] = hPhiK;
+            hPhiK = hPhiK / hh - 1 / factorial;
+            factorial *= k + 1;
+        }
+
+        double ratio = sigmaT / sigmaPrev;
+        for (int j = 0; j < x.Length; j++) w.Base[j] = (float)(ratio * x[j] - hPhi1 * m0[j]);
+        Array.Copy(w.Base, x, x.Length);
+        for (int k = 0; k < k1; k++)
+        {
+            for (int q = 0; q < k1; q++) w.Rhos[q] = w.InvP[k, q];
+            AddDifferences(x, models, last, w.Rks, w.Rhos, k1, -w.PhiKs[k + 1]);
+        }
+        if (!useCorrector) return;
+
+        c.Model.Denoise(x, sigmaT, w.ModelT);
+        Array.Copy(w.Base, x, x.Length);
+        int row = 0;
+        for (int k = 0; k < k1; k++)
+        {
+            for (int q = 0; q < k1; q++) w.Rhos[q] = w.InvC[k, q];
+            AddDifferences(x, models, last, w.Rks, w.Rhos, k1, -w.PhiKs[k + 1]);
+            row = k;
+        }
+        double cLast = -w.PhiKs[order] * w.InvC[row, order - 1];
+        for (int j = 0; j < x.Length; j++) x[j] += (float)(cLast * (w.ModelT[j] - m0[j]));
+    }
+
+    /// <summary>Inverse of the leading n×n block of <paramref name="a"/> (Gauss–Jordan with partial pivoting), no allocation.</summary>
+    static void Invert(double[,] a, int n, double[,] result, double[] scratch)
+    {
+        int cols = 2 * n;
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < cols; k++)
+                scratch[i * cols + k] = k < n ? a[i, k] : (k - n == i ? 1 : 0);
+        for (int p = 0; p < n; p++)
+        {
+            int pivot = p;
+            for (int i = p + 1; i < n; i++)
+                if (Math.Abs(scratch[i * cols + p]) > Math.Abs(scratch[pivot * cols + p])) pivot = i;
+            if (pivot != p)
+                for (int k = 0; k < cols; k++) (scratch[p * cols + k], scratch[pivot * cols + k]) = (scratch[pivot * cols + k], scratch[p * cols + k]);
+            double diag = scratch[p * cols + p];
+            for (int k = 0; k < cols; k++) scratch[p * cols + k] /= diag;
+            for (int i = 0; i < n; i++)
+            {
+                if (i == p) continue;
+                double f = scratch[i * cols + p];
+                if (f == 0) continue;
+                for (int k = 0; k < cols; k++) scratch[i * cols + k] -= f * scratch[p * cols + k];
+            }
+        }
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < n; k++) result[i, k] = scratch[i * cols + n + k];
     }
 
     /// <summary>Solves the leading n×n block R·ρ = b (Gaussian elimination with partial pivoting), no allocation.</summary>
