@@ -99,4 +99,26 @@ public class SamplerBehaviourTests(ITestOutputHelper output)
             Assert.True(large - small < 16_384, $"{name}: {large - small} more bytes for 40 more steps");
         }
     }
+
+    [Theory]
+    [InlineData("Euler a", "NV")]
+    [InlineData("DPM++ SDE", "NV")]
+    [InlineData("DPM++ 2M SDE", "CPU")]
+    [InlineData("LCM", "GPU")]
+    public void ABatchReproducesItsSingleImages(string sampler, string source)
+    {
+        var plan = SamplerCatalog.Plan(sampler, "Automatic", 8, SamplingTestUtil.Schedule);
+        float[] Run(long[] seeds)
+        {
+            var noise = new WebUI.Diffusion.Sampling.Rng.ImageNoise(source, seeds, 4, 4, 4);
+            var x = new float[noise.PerImage * seeds.Length];
+            noise.First(x);
+            for (int j = 0; j < x.Length; j++) x[j] *= (float)plan.InitialNoiseScale;
+            plan.Sampler.Sample(x, SamplingTestUtil.Context(new GaussianDenoiser(), plan.Sigmas, noise));
+            return x;
+        }
+        var batch = Run([11, 22]);
+        Assert.Equal(Run([22]), batch[64..]);
+        Assert.Equal(Run([11]), batch[..64]);
+    }
 }
