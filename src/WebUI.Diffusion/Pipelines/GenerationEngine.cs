@@ -18,6 +18,7 @@ public sealed partial class GenerationEngine : IDisposable
     readonly Lock _hashLock = new();
     readonly Dictionary<string, (DateTime Stamp, string Hash)> _hashes = new(StringComparer.Ordinal);
     DiffusionModel? _loaded;
+    ModelInfo? _loadedInfo;
     (string Path, ITextTokenizer Tokenizer)? _lastTokenizer;
     bool _disposed;
 
@@ -40,8 +41,8 @@ public sealed partial class GenerationEngine : IDisposable
     /// <summary>Where checkpoints are listed from: &lt;ModelsDir&gt;/Stable-diffusion.</summary>
     public string CheckpointsDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "Stable-diffusion"));
 
-    /// <summary>The model whose sessions are loaded, if any.</summary>
-    public ModelInfo? LoadedModel { get { lock (_gate) return _loaded?.Info; } }
+    /// <summary>The model whose sessions are loaded, if any (readable while a generation runs).</summary>
+    public ModelInfo? LoadedModel => Volatile.Read(ref _loadedInfo);
 
     /// <summary>
     /// Checkpoints: folders under Stable-diffusion/ (searched three levels deep) holding model_index.json or unet/,
@@ -134,6 +135,7 @@ public sealed partial class GenerationEngine : IDisposable
         {
             _loaded?.Dispose();
             _loaded = null;
+            Volatile.Write(ref _loadedInfo, null);
         }
     }
 
@@ -144,8 +146,10 @@ public sealed partial class GenerationEngine : IDisposable
         // Free the old sessions before opening new ones: two SD models rarely fit in memory together.
         _loaded?.Dispose();
         _loaded = null;
+        Volatile.Write(ref _loadedInfo, null);
         var folder = ModelFolder.Open(info.Path);
         _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerFor(folder));
+        Volatile.Write(ref _loadedInfo, _loaded.Info);
         return _loaded;
     }
 
