@@ -22,18 +22,15 @@ internal interface IImageOutput
 /// <summary>The collaborators the engine uses for text and pixels; tests substitute their own.</summary>
 internal sealed record EngineServices(Func<string, ITextTokenizer> TokenizerFactory, IImageOutput ImageOutput)
 {
-    public static EngineServices Default { get; } = new(PendingServices.Tokenizer, new PendingServices.Images());
+    public static EngineServices Default { get; } = new(ClipTextTokenizer.FromFolder, new PendingServices.Images());
 }
 
 /// <summary>
-/// Placeholders until the CLIP tokenizer (WebUI.Diffusion.Text) and the imaging helpers (WebUI.Diffusion.Imaging)
-/// are merged into this branch; each says clearly what is missing instead of producing wrong output.
+/// Placeholder until the imaging helpers (WebUI.Diffusion.Imaging) are merged into this branch; it says clearly
+/// what is missing instead of producing wrong output.
 /// </summary>
 internal static class PendingServices
 {
-    public static ITextTokenizer Tokenizer(string tokenizerDir) =>
-        throw new InvalidOperationException("This build has no CLIP tokenizer yet (WebUI.Diffusion.Text is not merged).");
-
     public sealed class Images : IImageOutput
     {
         public (float[] Rgb, int Width, int Height) LoadInitImage(byte[] bytes, int width, int height, ResizeMode mode) =>

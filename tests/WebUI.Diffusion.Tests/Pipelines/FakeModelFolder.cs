@@ -18,6 +18,8 @@ public sealed record FakeModelSpec
     public double? ScalingFactor { get; init; }
     public bool ModelIndex { get; init; } = true;
     public bool HiddenStates { get; init; }
+    /// <summary>Copy the real CLIP vocab.json/merges.txt (from ../shared) instead of placeholder files.</summary>
+    public bool ClipTokenizerFiles { get; init; }
 }
 
 public static class FakeModelFolder
@@ -36,8 +38,16 @@ public static class FakeModelFolder
             Save(VaeEncoder(ft, spec.VaeEncoder == FakeVaeEncoder.Parameters), Path.Combine(dir, "vae_encoder", "model.onnx"), null);
 
         Directory.CreateDirectory(Path.Combine(dir, "tokenizer"));
-        File.WriteAllText(Path.Combine(dir, "tokenizer", "vocab.json"), "{}");
-        File.WriteAllText(Path.Combine(dir, "tokenizer", "merges.txt"), "#version: 0.2\n");
+        if (spec.ClipTokenizerFiles)
+        {
+            File.Copy(Text.SharedData.VocabPath, Path.Combine(dir, "tokenizer", "vocab.json"));
+            File.Copy(Text.SharedData.MergesPath, Path.Combine(dir, "tokenizer", "merges.txt"));
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(dir, "tokenizer", "vocab.json"), "{}");
+            File.WriteAllText(Path.Combine(dir, "tokenizer", "merges.txt"), "#version: 0.2\n");
+        }
         Directory.CreateDirectory(Path.Combine(dir, "scheduler"));
         File.WriteAllText(Path.Combine(dir, "scheduler", "scheduler_config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
         {

@@ -90,6 +90,33 @@ public sealed class GenerationEngineTests : IDisposable
     }
 
     [Fact]
+    public void The_clip_tokenizer_of_the_model_folder_conditions_the_unet()
+    {
+        const float a = 1.5f;
+        AddModel("clip", new FakeModelSpec { Unet = Unet() with { CondShift = a }, ScalingFactor = 1.0, ClipTokenizerFiles = true });
+        using var engine = new GenerationEngine(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 },
+            EngineServices.Default with { ImageOutput = _output });
+        Assert.Equal([320, 1125, 539, 320, 2368], engine.Tokenize("clip", "a photo of a cat"));
+
+        double Mean(int[] content) => FakeModelFolder.EmbeddingMean(
+            new[] { 49406 }.Concat(content).Append(49407).Concat(Enumerable.Repeat(49407, 75 - content.Length)), 32);
+        double mc = Mean([320, 3424]), mu = Mean([]), w = 3;
+        engine.Generate(Request("clip") with { Prompt = "a sunset", NegativePrompt = "", CfgScale = w });
+        var x0 = FakeUnet.DefaultX0(4, L, L);
+        Assert.Equal(FakeModelFolder.DecoderGain * (x0[0] + a * (mu + w * (mc - mu))), _output.Images[0].Rgb[0], 1e-3);
+    }
+
+    [Fact]
+    public void An_unreadable_tokenizer_is_reported_as_a_model_folder_problem()
+    {
+        AddModel("badtok", new FakeModelSpec { Unet = Unet() });
+        using var engine = new GenerationEngine(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 },
+            EngineServices.Default with { ImageOutput = _output });
+        var e = Assert.Throws<ModelFolderException>(() => engine.Generate(Request("badtok")));
+        Assert.StartsWith("tokenizer: could not be read (", e.Message);
+    }
+
+    [Fact]
     public void Variation_seed_keeps_the_seed_and_counts_up_the_subseed()
     {
         AddModel("m", new FakeModelSpec { Unet = Unet() });
