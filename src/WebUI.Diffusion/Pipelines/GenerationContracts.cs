@@ -23,8 +23,9 @@ public sealed record PipelineTimings(double TotalSeconds, double UnetSeconds, do
 
 /// <summary>
 /// Progress after each sampling step. <see cref="Latent"/> is the current batch latent [B,C,H,W] (scaled, UNet space),
-/// valid only during the callback: copy it if you keep it (the engine reuses the buffer). <see cref="Batch"/> is 0-based;
-/// <see cref="Step"/> counts the sampler steps completed in this batch (1..<see cref="Steps"/>).
+/// valid only during the callback: copy it if you keep it (the engine reuses the buffer). <see cref="Batch"/> and
+/// <see cref="Step"/> are 0-based: Step is the index of the sampler step just completed (0..<see cref="Steps"/> − 1),
+/// like k-diffusion's callback "i".
 /// </summary>
 public readonly record struct GenerationProgress(
     int Batch, int BatchCount, int Step, int Steps, ReadOnlyMemory<float> Latent, int LatentChannels, int LatentHeight, int LatentWidth);

@@ -78,7 +78,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                     Options = options,
                     CancellationToken = ct,
                     Callback = progress is null ? null : step => progress(new GenerationProgress(
-                        batchIndex, request.BatchCount, step.Step + 1, steps, step.X, channels, h, w)),
+                        batchIndex, request.BatchCount, step.Step, steps, step.X, channels, h, w)),
                 };
                 plan.Sampler.Sample(x, context);
                 ct.ThrowIfCancellationRequested();

@@ -54,7 +54,7 @@ public sealed class GenerationEngineTests : IDisposable
                         Assert.Equal(FakeModelFolder.DecoderGain * x0[(c * L + y / 8) * L + x / 8] / 0.2, rgb[(c * Size + y) * Size + x], tolerance);
 
         Assert.Equal(2 * 6, progress.Count);
-        Assert.Equal(Enumerable.Range(1, 6).Concat(Enumerable.Range(1, 6)), progress.Select(s => s.Step));
+        Assert.Equal(Enumerable.Range(0, 6).Concat(Enumerable.Range(0, 6)), progress.Select(s => s.Step));
         Assert.All(progress, s => Assert.Equal((6, 2, 4, L, L, 2 * 4 * L * L), (s.Steps, s.BatchCount, s.LatentChannels, s.LatentHeight, s.LatentWidth, s.Latent.Length)));
         Assert.Equal([0, 1], progress.Select(s => s.Batch).Distinct());
 
