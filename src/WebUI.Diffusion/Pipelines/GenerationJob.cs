@@ -82,6 +82,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                 };
                 plan.Sampler.Sample(x, context);
                 ct.ThrowIfCancellationRequested();
+                ThrowOnNaN(x, "UNet");
 
                 for (int i = 0; i < batch; i++)
                 {
@@ -132,6 +133,18 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         long start = Stopwatch.GetTimestamp();
         var rgb = model.VaeDecoder.Decode(unscaled, channels, h, w, runOptions);
         _vaeSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+        ThrowOnNaN(rgb, "VAE");
         return rgb;
+    }
+
+    /// <summary>
+    /// A1111's NaN check: an fp16 model that overflows yields NaNs, which would otherwise become a black image.
+    /// </summary>
+    static void ThrowOnNaN(ReadOnlySpan<float> values, string stage)
+    {
+        foreach (var v in values)
+            if (float.IsNaN(v))
+                throw new InvalidOperationException(
+                    $"A tensor with NaNs was produced in the {stage}. This usually means a float16 model overflowed; try the float32 export of this model.");
     }
 }

@@ -299,6 +299,16 @@ public sealed class GenerationEngineTests : IDisposable
     }
 
     [Fact]
+    public void NaNs_from_the_unet_are_reported_instead_of_a_black_image()
+    {
+        AddModel("nan", new FakeModelSpec { Unet = Unet() with { X0 = Enumerable.Repeat(float.NaN, 4 * L * L).ToArray() } });
+        using var engine = Engine();
+        var e = Assert.Throws<InvalidOperationException>(() => engine.Generate(Request("nan") with { Steps = 2 }));
+        Assert.StartsWith("A tensor with NaNs was produced in the UNet.", e.Message);
+        Assert.Empty(_output.Images);
+    }
+
+    [Fact]
     public void Fixed_size_exports_reject_other_sizes_clearly()
     {
         AddModel("fixed512", new FakeModelSpec { Unet = Unet() with { FixedSpatial = true } });
