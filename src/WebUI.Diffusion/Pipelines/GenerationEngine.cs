@@ -15,7 +15,7 @@ public sealed partial class GenerationEngine : IDisposable
     readonly EngineServices _services;
     readonly OnnxSessionFactory _sessions;
     readonly object _gate = new();
-    readonly Lock _hashLock = new();
+    readonly Lock _cacheLock = new();
     readonly Dictionary<string, (DateTime Stamp, string Hash)> _hashes = new(StringComparer.Ordinal);
     DiffusionModel? _loaded;
     ModelInfo? _loadedInfo;
@@ -86,12 +86,12 @@ public sealed partial class GenerationEngine : IDisposable
         var unetDir = folder.PartDirectory(ModelFolder.Unet);
         if (!Directory.Exists(unetDir)) return null;
         var stamp = Directory.EnumerateFiles(unetDir).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max();
-        lock (_hashLock)
+        lock (_cacheLock)
         {
             if (_hashes.TryGetValue(folder.Path, out var known) && known.Stamp == stamp) return known.Hash;
         }
         var hash = folder.ComputeHash();
-        lock (_hashLock) _hashes[folder.Path] = (stamp, hash);
+        lock (_cacheLock) _hashes[folder.Path] = (stamp, hash);
         return hash;
     }
 
@@ -112,8 +112,9 @@ public sealed partial class GenerationEngine : IDisposable
         string direct = Path.Combine(root, name.Replace('/', Path.DirectorySeparatorChar));
         if (!Path.IsPathRooted(name) && ModelFolder.LooksLikeModel(direct)) return Describe(name.Replace('\\', '/'), direct);
 
-        var listed = ListModels().FirstOrDefault(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? ListModels().FirstOrDefault(x => string.Equals(Path.GetFileName(x.Path), name, StringComparison.OrdinalIgnoreCase));
+        var models = ListModels();
+        var listed = models.FirstOrDefault(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? models.FirstOrDefault(x => string.Equals(Path.GetFileName(x.Path), name, StringComparison.OrdinalIgnoreCase));
         if (listed is not null) return listed;
 
         if (Directory.Exists(nameOrPath) && ModelFolder.LooksLikeModel(nameOrPath))
@@ -155,12 +156,12 @@ public sealed partial class GenerationEngine : IDisposable
 
     ITextTokenizer TokenizerFor(ModelFolder folder)
     {
-        lock (_hashLock)
+        lock (_cacheLock)
         {
             if (_lastTokenizer is { } t && t.Path == folder.Path) return t.Tokenizer;
         }
         var tokenizer = _services.TokenizerFactory(folder.PartDirectory(ModelFolder.Tokenizer));
-        lock (_hashLock) _lastTokenizer = (folder.Path, tokenizer);
+        lock (_cacheLock) _lastTokenizer = (folder.Path, tokenizer);
         return tokenizer;
     }
 
