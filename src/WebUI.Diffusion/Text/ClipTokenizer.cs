@@ -160,7 +160,10 @@ public sealed class ClipTokenizer
     static ClipBpe ReadMerges(string path, Dictionary<string, int> vocab)
     {
         var text = Encoding.UTF8.GetString(ReadFile(path, "merges"));
+        // Span lookups: ~49k merges would otherwise allocate three strings each.
+        var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
         var merges = new Dictionary<long, (int, int)>(ClipMergeCount);
+        Span<char> joined = stackalloc char[256];
         int rank = 0, lineNo = 0;
         foreach (var rawLine in text.AsSpan().EnumerateLines())
         {
@@ -172,10 +175,14 @@ public sealed class ClipTokenizer
             int space = line.IndexOf(' ');
             if (space <= 0 || space == line.Length - 1 || line[(space + 1)..].Contains(' '))
                 throw new InvalidDataException($"{path} line {lineNo}: expected two symbols separated by one space.");
-            var left = line[..space].ToString();
-            var right = line[(space + 1)..].ToString();
-            if (!vocab.TryGetValue(left, out int l) || !vocab.TryGetValue(right, out int r) || !vocab.TryGetValue(left + right, out int m))
-                throw new InvalidDataException($"{path} line {lineNo}: merge '{left} {right}' uses a symbol that vocab.json lacks.");
+            var left = line[..space];
+            var right = line[(space + 1)..];
+            var buffer = line.Length - 1 <= joined.Length ? joined : new char[line.Length - 1];
+            left.CopyTo(buffer);
+            right.CopyTo(buffer[left.Length..]);
+            if (!lookup.TryGetValue(left, out int l) || !lookup.TryGetValue(right, out int r)
+                || !lookup.TryGetValue(buffer[..(line.Length - 1)], out int m))
+                throw new InvalidDataException($"{path} line {lineNo}: merge '{line}' uses a symbol that vocab.json lacks.");
             merges.TryAdd(ClipBpe.PairKey(l, r), (rank, m)); // a repeated pair keeps its first (lowest) rank
             rank++;
         }

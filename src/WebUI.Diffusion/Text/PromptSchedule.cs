@@ -45,14 +45,20 @@ public static class PromptSchedule
     }
 
     /// <summary>The text a schedule gives model call <paramref name="callIndex"/> (0-based): the first entry
-    /// whose end step is ≥ the index; the last entry when the index runs past the end.</summary>
-    public static string TextAt(IReadOnlyList<(int EndStep, string Prompt)> schedule, int callIndex)
+    /// whose end step is ≥ the index. Past the last entry A1111 falls back to the FIRST entry (its
+    /// <c>reconstruct_cond_batch</c> starts from index 0), which only happens when a sampler makes more model
+    /// calls than the schedule was computed for.</summary>
+    public static string TextAt(IReadOnlyList<(int EndStep, string Prompt)> schedule, int callIndex) =>
+        schedule[IndexAt(schedule, callIndex)].Prompt;
+
+    /// <summary>Index of the schedule entry model call <paramref name="callIndex"/> uses (see <see cref="TextAt"/>).</summary>
+    public static int IndexAt<T>(IReadOnlyList<(int EndStep, T Value)> schedule, int callIndex)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         if (schedule.Count == 0) throw new ArgumentException("A schedule has at least one entry.", nameof(schedule));
-        foreach (var (end, text) in schedule)
-            if (callIndex <= end) return text;
-        return schedule[^1].Prompt;
+        for (int i = 0; i < schedule.Count; i++)
+            if (callIndex <= schedule[i].EndStep) return i;
+        return 0;
     }
 
     readonly record struct Timing(int Steps, int IntOffset, double FloatOffset, bool Old)

@@ -94,6 +94,18 @@ public sealed class GraphBuilder(string name)
         return name;
     }
 
+    /// <summary>
+    /// Adds a ready-made initializer (for example one whose bytes were already streamed into an external-data
+    /// file) under its own name, which must not be taken yet: callers rely on exact names such as
+    /// <c>text_model.embeddings.token_embedding.weight</c>.
+    /// </summary>
+    public string Initializer(TensorProto tensor)
+    {
+        if (!_names.Add(tensor.Name)) throw new ArgumentException($"Value name '{tensor.Name}' is already used in graph '{_graph.Name}'.");
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     public string InitializerInt64(string name, ReadOnlySpan<long> data, params long[] dims)
     {
         name = Unique(name);

@@ -5,7 +5,7 @@ using WebUI.Diffusion.Text;
 
 namespace WebUI.Diffusion.Tests.Text;
 
-public class ClipTokenizerTests(ITestOutputHelper output)
+public class ClipTokenizerTests
 {
     static ClipTokenizer Tok => SharedData.Tokenizer;
 
@@ -102,21 +102,35 @@ public class ClipTokenizerTests(ITestOutputHelper output)
         var fresh = ClipTokenizer.FromFiles(SharedData.VocabPath, SharedData.MergesPath); // empty cache: threads race to fill it
         Parallel.For(0, 400, i => Assert.Equal(expected[i % texts.Length], fresh.Encode(texts[i % texts.Length])));
     }
+}
 
+/// <summary>Timing runs alone: on a shared 2-core machine parallel test classes would distort it.</summary>
+[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
+public class TimingCollection;
+
+[Collection(nameof(TimingCollection))]
+public class ClipTokenizerLoadTimeTests(ITestOutputHelper output)
+{
     [Fact]
     public void Loading_the_full_vocabulary_is_fast()
     {
         ClipTokenizer.FromFiles(SharedData.VocabPath, SharedData.MergesPath); // JIT warm-up
-        long best = long.MaxValue;
-        for (int i = 0; i < 3; i++)
+        // CPU time, not wall time: the build machine is shared, and other processes stretch the wall clock.
+        var process = Process.GetCurrentProcess();
+        long best = long.MaxValue, bestWall = long.MaxValue;
+        for (int i = 0; i < 5; i++)
         {
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var t = ClipTokenizer.FromFiles(SharedData.VocabPath, SharedData.MergesPath);
             sw.Stop();
+            process.Refresh();
             Assert.Equal(49408, t.VocabularySize);
-            best = Math.Min(best, sw.ElapsedMilliseconds);
+            best = Math.Min(best, (long)(process.TotalProcessorTime - cpu0).TotalMilliseconds);
+            bestWall = Math.Min(bestWall, sw.ElapsedMilliseconds);
         }
-        output.WriteLine($"Loading vocab.json + merges.txt took {best} ms");
+        output.WriteLine($"Loading vocab.json + merges.txt took {best} ms CPU, {bestWall} ms wall");
         Assert.True(best < 200, $"Loading took {best} ms");
     }
 }
