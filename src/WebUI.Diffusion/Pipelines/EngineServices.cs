@@ -22,21 +22,5 @@ internal interface IImageOutput
 /// <summary>The collaborators the engine uses for text and pixels; tests substitute their own.</summary>
 internal sealed record EngineServices(Func<string, ITextTokenizer> TokenizerFactory, IImageOutput ImageOutput)
 {
-    public static EngineServices Default { get; } = new(ClipTextTokenizer.FromFolder, new PendingServices.Images());
-}
-
-/// <summary>
-/// Placeholder until the imaging helpers (WebUI.Diffusion.Imaging) are merged into this branch; it says clearly
-/// what is missing instead of producing wrong output.
-/// </summary>
-internal static class PendingServices
-{
-    public sealed class Images : IImageOutput
-    {
-        public (float[] Rgb, int Width, int Height) LoadInitImage(byte[] bytes, int width, int height, ResizeMode mode) =>
-            throw new InvalidOperationException("This build cannot read init images yet (WebUI.Diffusion.Imaging is not merged).");
-
-        public GeneratedImage Finish(ReadOnlySpan<float> rgb, int width, int height, GenerationRequest request, ImageFacts facts) =>
-            throw new InvalidOperationException("This build cannot write PNGs yet (WebUI.Diffusion.Imaging is not merged).");
-    }
+    public static EngineServices Default { get; } = new(ClipTextTokenizer.FromFolder, new ImagingOutput());
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
+using WebUI.Diffusion.Imaging;
 using WebUI.Diffusion.Models;
 using WebUI.Diffusion.Sampling;
 using WebUI.Diffusion.Sampling.Rng;
@@ -121,7 +122,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         _vaeSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
         float scale = (float)model.VaeScale;
         for (int i = 0; i < latent.Length; i++) latent[i] *= scale;
-        if (ih / 8 != h || iw / 8 != w) latent = LatentResize.Bilinear(latent, channels, ih / 8, iw / 8, h, w);
+        if (ih / 8 != h || iw / 8 != w) latent = LatentImage.ResizeBilinear(latent, channels, ih / 8, iw / 8, h, w);
         return latent;
     }
 

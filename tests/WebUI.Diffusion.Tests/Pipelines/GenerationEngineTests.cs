@@ -205,14 +205,6 @@ public sealed class GenerationEngineTests : IDisposable
     }
 
     [Fact]
-    public void Latent_bilinear_resize_matches_torch_interpolate()
-    {
-        // torch.nn.functional.interpolate(torch.tensor([[[[1.,2.],[3.,4.]]]]), size=(4,4), mode="bilinear", align_corners=False)
-        float[] expected = [1.0f, 1.25f, 1.75f, 2.0f, 1.5f, 1.75f, 2.25f, 2.5f, 2.5f, 2.75f, 3.25f, 3.5f, 3.0f, 3.25f, 3.75f, 4.0f];
-        Assert.Equal(expected, LatentResize.Bilinear([1f, 2f, 3f, 4f], 1, 2, 2, 4, 4));
-    }
-
-    [Fact]
     public void Img2img_step_rule_matches_the_reference_example()
     {
         // diffusion-reference §8.4: N = 20, strength 0.75 → t_enc = 15, σ' starts at index 4 (Karras 5.7900), 16 steps.
