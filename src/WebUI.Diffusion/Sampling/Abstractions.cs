@@ -22,15 +22,44 @@ public interface INoiseSource
 /// <summary>Sampler settings A1111 exposes (defaults as k-diffusion/A1111 use them).</summary>
 public sealed record SamplerOptions
 {
-    /// <summary>η for ancestral and SDE samplers; null means the sampler's default.</summary>
+    /// <summary>η for ancestral, SDE and DPM fast/adaptive samplers (A1111 eta_ancestral, default 1) and for DDIM
+    /// (eta_ddim, default 0); null means that default.</summary>
     public double? Eta { get; init; }
     public double SChurn { get; init; }
     public double STmin { get; init; }
     public double STmax { get; init; } = double.PositiveInfinity;
     public double SNoise { get; init; } = 1.0;
+
+    // Schedule settings (A1111 "Sampler parameters" settings page). Null or 0 means "use the default".
+    /// <summary>opts.sigma_min: overrides the model's smallest σ for the schedulers that take σ_min.</summary>
+    public double? SigmaMin { get; init; }
+    /// <summary>opts.sigma_max: overrides the model's largest σ for the schedulers that take σ_max.</summary>
+    public double? SigmaMax { get; init; }
+    /// <summary>opts.rho: replaces the default ρ of Karras (7) and Polyexponential (1).</summary>
+    public double? Rho { get; init; }
+    /// <summary>opts.always_discard_next_to_last_sigma.</summary>
+    public bool AlwaysDiscardNextToLastSigma { get; init; }
+    /// <summary>opts.use_old_karras_scheduler_sigmas: σ range (0.1, 10) instead of the model's.</summary>
+    public bool UseOldKarrasSchedulerSigmas { get; init; }
+    /// <summary>opts.beta_dist_alpha / beta_dist_beta for the Beta scheduler.</summary>
+    public double BetaAlpha { get; init; } = 0.6;
+    public double BetaBeta { get; init; } = 0.6;
+    /// <summary>Align Your Steps picks NVIDIA's SDXL list instead of the SD 1.5 one.</summary>
+    public bool IsSdxl { get; init; }
+
+    // UniPC settings (opts.uni_pc_*).
+    /// <summary>"bh1" (A1111 default), "bh2" or "vary_coeff".</summary>
+    public string UniPcVariant { get; init; } = "bh1";
+    /// <summary>"time_uniform" (default), "time_quadratic" or "logSNR".</summary>
+    public string UniPcSkipType { get; init; } = "time_uniform";
+    public int UniPcOrder { get; init; } = 3;
+    public bool UniPcLowerOrderFinal { get; init; } = true;
 }
 
-/// <summary>One step's report from a sampler: the current latent and the model's denoised estimate.</summary>
+/// <summary>
+/// One step's report from a sampler: the current latent (after the step's update) and the model's denoised estimate.
+/// X and Denoised are views of the sampler's reused buffers: copy them if they must outlive the callback.
+/// </summary>
 public readonly record struct SamplerStep(int Step, int TotalSteps, double Sigma, ReadOnlyMemory<float> X, ReadOnlyMemory<float> Denoised);
 
 /// <summary>Everything a sampler needs besides the latent it integrates.</summary>

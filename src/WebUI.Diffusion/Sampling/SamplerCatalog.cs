@@ -1,127 +1,211 @@
+using WebUI.Diffusion.Sampling.Samplers;
+using WebUI.Diffusion.Sampling.Schedules;
+
 namespace WebUI.Diffusion.Sampling;
 
-/// <summary>A resolved sampling setup: the sampler, its σ list and the labels infotext records.</summary>
-public sealed record SamplingPlan(ISampler Sampler, double[] Sigmas, string SamplerName, string SchedulerLabel);
-
 /// <summary>
-/// The samplers and schedulers under A1111's names, and the resolution A1111 applies to user input
-/// (aliases, old combined names such as "DPM++ 2M Karras", "Automatic" scheduling).
-/// SKELETON: only Euler, Euler a and DPM++ 2M with Automatic/Uniform/Karras so far; the sampling issue fills this in.
+/// The samplers and schedulers under A1111's names (UI order, a1111-reference §5), and the resolution A1111 ≥ 1.9
+/// applies to user input: aliases, old combined names such as "DPM++ 2M Karras" (split into sampler + scheduler,
+/// the scheduler reported as "Automatic" when it is the sampler's default), and "Automatic" scheduling.
 /// </summary>
-public static class SamplerCatalog
+public static partial class SamplerCatalog
 {
-    public static IReadOnlyList<string> Names { get; } = ["DPM++ 2M", "Euler a", "Euler"];
-    public static IReadOnlyList<string> SchedulerLabels { get; } = ["Automatic", "Uniform", "Karras"];
+    public static IReadOnlyList<SamplerInfo> Samplers { get; } = BuildSamplers();
+    public static IReadOnlyList<SchedulerInfo> Schedulers { get; } = BuildSchedulers();
 
+    public static IReadOnlyList<string> Names { get; } = Samplers.Select(s => s.Name).ToArray();
+    public static IReadOnlyList<string> SchedulerLabels { get; } = Schedulers.Select(s => s.Label).ToArray();
+
+    /// <summary>The UI default (first in the list).</summary>
+    public static string DefaultSampler => Samplers[0].Name;
+
+    /// <summary>
+    /// A1111's <c>get_sampler_and_scheduler</c>: canonical sampler name and scheduler label for user input.
+    /// Empty sampler → the default sampler; empty scheduler → "Automatic".
+    /// Throws <see cref="KeyNotFoundException"/> ("Sampler not found: X" / "Scheduler not found: X").
+    /// </summary>
+    public static (string Sampler, string Scheduler) Resolve(string? sampler, string? scheduler)
+    {
+        var (info, sched) = ResolveInfo(sampler, scheduler);
+        return (info.Name, sched.Label);
+    }
+
+    public static SamplerInfo FindSampler(string nameOrAlias) =>
+        TryFindSampler(nameOrAlias.Trim(), out var info, out _) ? info : throw new KeyNotFoundException($"Sampler not found: {nameOrAlias}");
+
+    public static SchedulerInfo FindScheduler(string nameOrLabel) =>
+        TryFindScheduler(nameOrLabel.Trim()) ?? throw new KeyNotFoundException($"Scheduler not found: {nameOrLabel}");
+
+    /// <summary>
+    /// Resolves names like <see cref="Resolve"/> and builds the σ list A1111 would use for <paramref name="steps"/> steps
+    /// (txt2img; img2img takes the tail σ[steps − t_enc − 1..] of it).
+    /// </summary>
     public static SamplingPlan Plan(string sampler, string scheduler, int steps, NoiseSchedule schedule, SamplerOptions? options = null)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), "Steps must be at least 1.");
-        var (name, label) = (sampler, string.IsNullOrEmpty(scheduler) ? "Automatic" : scheduler);
-        foreach (var l in SchedulerLabels.Skip(1))
-            if (name.EndsWith(" " + l, StringComparison.OrdinalIgnoreCase)) { name = name[..^(l.Length + 1)]; label = l; }
-        ISampler s = name switch
-        {
-            "Euler" => new EulerSampler(),
-            "Euler a" => new EulerAncestralSampler(),
-            "DPM++ 2M" => new DpmPp2MSampler(),
-            _ => throw new KeyNotFoundException($"Sampler not found: {sampler}"),
-        };
-        if (label == "Automatic") label = s.Name == "DPM++ 2M" ? "Karras" : "Uniform";
-        double[] sigmas = label switch
-        {
-            "Karras" => Karras(steps, schedule.SigmaMin, schedule.SigmaMax),
-            "Uniform" => Uniform(steps, schedule),
-            _ => throw new KeyNotFoundException($"Scheduler not found: {scheduler}"),
-        };
-        return new SamplingPlan(s, sigmas, s.Name, label);
-    }
+        ArgumentNullException.ThrowIfNull(schedule);
+        options ??= new SamplerOptions();
+        Validate(options);
+        var (info, found) = ResolveInfo(sampler, scheduler);
+        var extra = new List<KeyValuePair<string, object?>>();
+        string label;
+        double[] sigmas;
+        double initialScale;
 
-    static double[] Karras(int n, double min, double max, double rho = 7)
-    {
-        var s = new double[n + 1];
-        double a = Math.Pow(max, 1 / rho), b = Math.Pow(min, 1 / rho);
-        for (int i = 0; i < n; i++) s[i] = Math.Pow(a + (n == 1 ? 0 : i / (double)(n - 1)) * (b - a), rho);
-        return s;
-    }
+        bool discard = info.DiscardNextToLastSigma || options.AlwaysDiscardNextToLastSigma;
+        if (discard && !info.DiscardNextToLastSigma) extra.Add(new("Discard penultimate sigma", true));
+        int n = steps + (discard ? 1 : 0);
 
-    static double[] Uniform(int n, NoiseSchedule schedule)
-    {
-        var s = new double[n + 1];
-        double tMax = schedule.Length - 1;
-        for (int i = 0; i < n; i++) s[i] = schedule.TToSigma(n == 1 ? tMax : tMax - tMax * i / (n - 1));
-        return s;
-    }
-}
-
-sealed class EulerSampler : ISampler
-{
-    public string Name => "Euler";
-    public void Sample(float[] x, SamplingContext c)
-    {
-        var d = new float[x.Length];
-        for (int i = 0; i < c.Sigmas.Length - 1; i++)
+        if (info.Kind == SamplerKind.Timestep)
         {
-            c.CancellationToken.ThrowIfCancellationRequested();
-            double s = c.Sigmas[i], sn = c.Sigmas[i + 1];
-            c.Model.Denoise(x, s, d);
-            for (int k = 0; k < x.Length; k++) x[k] += (float)((x[k] - d[k]) / s * (sn - s));
-            c.Callback?.Invoke(new SamplerStep(i, c.Sigmas.Length - 1, s, x, d));
+            label = found.Label;
+            sigmas = info.Name == "UniPC"
+                ? TimestepGrids.UniPcSigmas(TimestepGrids.Timesteps(n, schedule.Length).Length, schedule, options.UniPcSkipType)
+                : TimestepGrids.DdimSigmas(n, schedule);
+            initialScale = Math.Sqrt(1 + sigmas[0] * sigmas[0]);
         }
-    }
-}
-
-sealed class EulerAncestralSampler : ISampler
-{
-    public string Name => "Euler a";
-    public void Sample(float[] x, SamplingContext c)
-    {
-        var d = new float[x.Length];
-        var n = new float[x.Length];
-        double eta = c.Options.Eta ?? 1.0;
-        for (int i = 0; i < c.Sigmas.Length - 1; i++)
+        else
         {
-            c.CancellationToken.ThrowIfCancellationRequested();
-            double s = c.Sigmas[i], sn = c.Sigmas[i + 1];
-            c.Model.Denoise(x, s, d);
-            double up = Math.Min(sn, eta * Math.Sqrt(sn * sn * (s * s - sn * sn) / (s * s)));
-            double down = Math.Sqrt(sn * sn - up * up);
-            for (int k = 0; k < x.Length; k++) x[k] += (float)((x[k] - d[k]) / s * (down - s));
-            if (sn > 0)
+            var model = info.Kind == SamplerKind.Lcm ? ModelSigmas.LcmOf(schedule) : ModelSigmas.Of(schedule);
+            string? effective = found.Name == "automatic" ? info.DefaultScheduler : found.Name;
+            if (effective is null)
             {
-                c.Noise.Next(n);
-                for (int k = 0; k < x.Length; k++) x[k] += (float)(n[k] * c.Options.SNoise * up);
+                label = "Automatic";
+                sigmas = model.GetSigmas(n);
             }
-            c.Callback?.Invoke(new SamplerStep(i, c.Sigmas.Length - 1, s, x, d));
-        }
-    }
-}
-
-sealed class DpmPp2MSampler : ISampler
-{
-    public string Name => "DPM++ 2M";
-    public void Sample(float[] x, SamplingContext c)
-    {
-        var d = new float[x.Length];
-        float[]? old = null;
-        for (int i = 0; i < c.Sigmas.Length - 1; i++)
-        {
-            c.CancellationToken.ThrowIfCancellationRequested();
-            double s = c.Sigmas[i], sn = c.Sigmas[i + 1];
-            c.Model.Denoise(x, s, d);
-            if (old is null || sn == 0)
-                for (int k = 0; k < x.Length; k++) x[k] = (float)(sn / s * x[k] + (1 - sn / s) * d[k]);
             else
             {
-                double h = Math.Log(s / sn), hl = Math.Log(c.Sigmas[i - 1] / s), r = hl / h;
-                for (int k = 0; k < x.Length; k++)
+                var sch = Schedulers.First(s => s.Name == effective);
+                label = sch.Label;
+                sigmas = ComputeSigmas(sch, n, model, options, extra);
+            }
+            if (discard && sigmas.Length >= 2) sigmas = [.. sigmas[..^2], sigmas[^1]];
+            initialScale = sigmas[0];
+        }
+
+        // A1111 computes the σ list first, then initialize() adds the sampler parameters that differ from the defaults.
+        if (info.HasEta && options.Eta is double eta && eta != info.DefaultEta)
+            extra.Add(new(info.Kind == SamplerKind.Timestep ? "Eta DDIM" : "Eta", eta));
+        if (info.TakesChurn)
+        {
+            if (options.SChurn != 0) extra.Add(new("Sigma churn", options.SChurn));
+            if (options.STmin != 0) extra.Add(new("Sigma tmin", options.STmin));
+            if (options.STmax is not (0 or double.PositiveInfinity)) extra.Add(new("Sigma tmax", options.STmax));
+        }
+        if (info.TakesSNoise && options.SNoise != 1) extra.Add(new("Sigma noise", options.SNoise));
+
+        return new SamplingPlan(info.Create(options), sigmas, info.Name, label)
+        {
+            Info = info,
+            InitialNoiseScale = initialScale,
+            ExtraGenerationParams = extra,
+        };
+    }
+
+    static void Validate(SamplerOptions o)
+    {
+        if (o.Eta is double eta && !(eta >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Eta must be 0 or more (got {eta}).");
+        if (!(o.SChurn >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Sigma churn must be 0 or more (got {o.SChurn}).");
+        if (!(o.SNoise >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Sigma noise must be 0 or more (got {o.SNoise}).");
+        if (double.IsNaN(o.STmin) || double.IsNaN(o.STmax)) throw new ArgumentOutOfRangeException(nameof(o), "Sigma tmin/tmax must be numbers.");
+        if (o.Rho is double r && !(r >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Schedule rho must be 0 (default) or more (got {r}).");
+        if (!(o.BetaAlpha > 0) || !(o.BetaBeta > 0)) throw new ArgumentOutOfRangeException(nameof(o), "Beta schedule alpha and beta must be greater than 0.");
+    }
+
+    static double[] ComputeSigmas(SchedulerInfo sch, int n, ModelSigmas model, SamplerOptions o, List<KeyValuePair<string, object?>> extra)
+    {
+        double min = model.SigmaMin, max = model.SigmaMax;
+        if (o.UseOldKarrasSchedulerSigmas) (min, max) = (0.1, 10);
+        if (o.SigmaMin is double smin && smin != 0 && smin != model.SigmaMin)
+        {
+            if (!(smin > 0)) throw new ArgumentOutOfRangeException(nameof(o), "Schedule min sigma must be greater than 0.");
+            min = smin;
+            extra.Add(new("Schedule min sigma", smin));
+        }
+        if (o.SigmaMax is double smax && smax != 0 && smax != model.SigmaMax)
+        {
+            if (!(smax > 0)) throw new ArgumentOutOfRangeException(nameof(o), "Schedule max sigma must be greater than 0.");
+            max = smax;
+            extra.Add(new("Schedule max sigma", smax));
+        }
+        double rho = sch.DefaultRho;
+        if (sch.DefaultRho != -1 && o.Rho is double r && r != 0 && r != sch.DefaultRho)
+        {
+            rho = r;
+            extra.Add(new("Schedule rho", r));
+        }
+        if (sch.Name == "beta")
+        {
+            extra.Add(new("Beta schedule alpha", o.BetaAlpha));
+            extra.Add(new("Beta schedule beta", o.BetaBeta));
+        }
+        return sch.Name switch
+        {
+            "uniform" => SigmaSchedules.Uniform(n, model),
+            "karras" => SigmaSchedules.Karras(n, min, max, rho),
+            "exponential" => SigmaSchedules.Exponential(n, min, max),
+            "polyexponential" => SigmaSchedules.Polyexponential(n, min, max, rho),
+            "sgm_uniform" => SigmaSchedules.SgmUniform(n, min, max, model),
+            "kl_optimal" => SigmaSchedules.KlOptimal(n, min, max),
+            "align_your_steps" => SigmaSchedules.AlignYourSteps(n, o.IsSdxl),
+            "simple" => SigmaSchedules.Simple(n, model),
+            "normal" => SigmaSchedules.Normal(n, min, max, model),
+            "ddim" => SigmaSchedules.Ddim(n, model),
+            "beta" => SigmaSchedules.Beta(n, min, max, o.BetaAlpha, o.BetaBeta),
+            _ => throw new KeyNotFoundException($"Scheduler not found: {sch.Label}"),
+        };
+    }
+
+    static (SamplerInfo Info, SchedulerInfo Scheduler) ResolveInfo(string? sampler, string? scheduler)
+    {
+        var found = string.IsNullOrWhiteSpace(scheduler) ? Schedulers[0] : FindScheduler(scheduler);
+        string name = string.IsNullOrWhiteSpace(sampler) ? DefaultSampler : sampler.Trim();
+
+        // "DPM++ 2M Karras" → ("DPM++ 2M", Karras): strip any trailing " <label|name|alias>" like A1111.
+        foreach (var s in Schedulers)
+        {
+            foreach (var option in s.Aliases.Prepend(s.Name).Prepend(s.Label))
+            {
+                if (name.Length > option.Length + 1 && name.EndsWith(" " + option, StringComparison.OrdinalIgnoreCase))
                 {
-                    double dd = (1 + 1 / (2 * r)) * d[k] - 1 / (2 * r) * old[k];
-                    x[k] = (float)(sn / s * x[k] + (1 - sn / s) * dd);
+                    found = s;
+                    name = name[..^(option.Length + 1)].TrimEnd();
+                    break;
                 }
             }
-            old ??= new float[x.Length];
-            d.CopyTo(old, 0);
-            c.Callback?.Invoke(new SamplerStep(i, c.Sigmas.Length - 1, s, x, d));
         }
+
+        if (!TryFindSampler(name, out var info, out var legacyScheduler))
+            throw new KeyNotFoundException($"Sampler not found: {sampler}");
+        if (legacyScheduler is not null) found = Schedulers.First(s => s.Name == legacyScheduler);
+        // revert to Automatic when it is the sampler's default anyway
+        if (info.DefaultScheduler == found.Name) found = Schedulers[0];
+        return (info, found);
     }
+
+    static bool TryFindSampler(string name, out SamplerInfo info, out string? legacyScheduler)
+    {
+        legacyScheduler = null;
+        foreach (var s in Samplers)
+        {
+            if (s.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || s.Aliases.Any(a => a.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            {
+                info = s;
+                return true;
+            }
+        }
+        if (LegacyAliases.TryGetValue(name, out var legacy))
+        {
+            info = Samplers.First(s => s.Name == legacy.Sampler);
+            legacyScheduler = legacy.Scheduler;
+            return true;
+        }
+        info = null!;
+        return false;
+    }
+
+    static SchedulerInfo? TryFindScheduler(string name) =>
+        Schedulers.FirstOrDefault(s => s.Label.Equals(name, StringComparison.OrdinalIgnoreCase)
+            || s.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
+            || s.Aliases.Any(a => a.Equals(name, StringComparison.OrdinalIgnoreCase)));
 }

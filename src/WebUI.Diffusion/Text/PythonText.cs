@@ -122,16 +122,33 @@ internal static class PythonText
         return true;
     }
 
+    // Unicode "Cased": Lu, Ll, Lt, anything with a case mapping, plus the Other_Lowercase/Other_Uppercase
+    // characters that have neither (ª º, modifier letters, squared/circled Latin letters...).
     static bool IsCased(int cp)
     {
         if (!Rune.IsValid(cp)) return false;
         var r = new Rune(cp);
-        return Rune.IsUpper(r) || Rune.IsLower(r) || Rune.GetUnicodeCategory(r) == UnicodeCategory.TitlecaseLetter;
+        if (Rune.IsUpper(r) || Rune.IsLower(r) || Rune.GetUnicodeCategory(r) == UnicodeCategory.TitlecaseLetter) return true;
+        if (Rune.ToLowerInvariant(r) != r || Rune.ToUpperInvariant(r) != r) return true;
+        foreach (var (first, last) in OtherCased)
+            if (cp >= first && cp <= last) return true;
+        return false;
     }
 
+    static readonly (int First, int Last)[] OtherCased =
+    [
+        (0xAA, 0xAA), (0xBA, 0xBA), (0x2B0, 0x2B8), (0x2C0, 0x2C1), (0x2E0, 0x2E4), (0x37A, 0x37A), (0x1D2C, 0x1D6A),
+        (0x1D78, 0x1D78), (0x1D9B, 0x1DBF), (0x2071, 0x2071), (0x207F, 0x207F), (0x2090, 0x209C), (0x2C7C, 0x2C7D),
+        (0xA69C, 0xA69D), (0xA770, 0xA770), (0xA7F8, 0xA7F9), (0xAB5C, 0xAB5F), (0x10780, 0x10780), (0x10783, 0x10785),
+        (0x10787, 0x107B0), (0x107B2, 0x107BA), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189),
+    ];
+
+    // Unicode "Case_Ignorable": marks, format characters, modifier letters/symbols, and the Word_Break
+    // MidLetter/MidNumLet/Single_Quote punctuation.
     static bool IsCaseIgnorable(int cp)
     {
-        if (cp is '\'' or '.' or ':' or '^' or '`' or 0xB7 or 0x2019 or 0x2024 or 0x2027 or 0xAD) return true;
+        if (cp is '\'' or '.' or ':' or 0xB7 or 0x387 or 0x55F or 0x5F4 or 0x2018 or 0x2019 or 0x2024 or 0x2027
+            or 0xFE13 or 0xFE52 or 0xFE55 or 0xFF07 or 0xFF0E or 0xFF1A) return true;
         if (!Rune.IsValid(cp)) return false;
         return CharUnicodeInfo.GetUnicodeCategory(cp) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
             or UnicodeCategory.Format or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;

@@ -19,8 +19,10 @@ internal sealed record ScheduledNode(SequenceNode? Before, SequenceNode After, s
 internal sealed record AlternateNode(IReadOnlyList<SequenceNode> Options) : ScheduleNode;
 
 /// <summary>
-/// A deterministic parser for the prompt-editing grammar. A1111 parses with a lark Earley parser and resolves
-/// ambiguity by preferring the structured reading; this parser makes those choices explicit:
+/// A deterministic parser for the prompt-editing grammar. A1111 parses with a lark Earley parser whose ambiguity
+/// resolution goes through hash-ordered sets, so for a few prompts with stray brackets (e.g.
+/// <c>dog[dog:3](a:(w:1.2)</c>) A1111 itself gives different schedules from run to run; this parser always takes
+/// the structured reading, which is what lark picks for well-formed prompts. Its choices:
 /// at the top level a '[' or '(' that does not open a well-formed construct is literal text (the grammar's
 /// <c>/[][():]/+</c> runs), while inside a construct every bracket must be well formed. At '[' the readings are
 /// tried in the order alternation, scheduling, plain emphasis. '|' separates alternation options and is plain

@@ -1,0 +1,104 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static WebUI.Diffusion.Models.SessionMetadata;
+
+namespace WebUI.Diffusion.Models;
+
+/// <summary>
+/// The UNet session and what its metadata says about feeding it (diffusion-reference §1.6, §6): element types of
+/// sample / timestep / encoder_hidden_states, the timestep's rank and type, and whether the batch axis is dynamic.
+/// Nothing is assumed from the exporter's name; every choice comes from the declared inputs.
+/// </summary>
+internal sealed class UnetModel : IDisposable
+{
+    const string Part = "unet";
+    public const string SampleName = "sample", TimestepName = "timestep", HiddenName = "encoder_hidden_states";
+
+    UnetModel(InferenceSession session) => Session = session;
+
+    public InferenceSession Session { get; }
+    public string OutputName { get; private set; } = "out_sample";
+    public TensorElementType SampleType { get; private set; }
+    public TensorElementType TimestepType { get; private set; }
+    public TensorElementType HiddenType { get; private set; }
+    public TensorElementType OutputType { get; private set; }
+    /// <summary>Shape to feed the timestep with: [] for a 0-d input, [1] for a dynamic 1-d input, [n] when fixed to n.</summary>
+    public long[] TimestepShape { get; private set; } = [1];
+    /// <summary>Integer timesteps (old exports) get the nearest table index, A1111's "quantized" t.</summary>
+    public bool TimestepIsInteger => TimestepType is TensorElementType.Int64 or TensorElementType.Int32;
+    /// <summary>Null when the batch axis is dynamic; otherwise the only batch size the export accepts.</summary>
+    public int? FixedBatch { get; private set; }
+    public int LatentChannels { get; private set; } = 4;
+    public int? FixedLatentHeight { get; private set; }
+    public int? FixedLatentWidth { get; private set; }
+    public int? FixedSequence { get; private set; }
+    public int? HiddenWidth { get; private set; }
+
+    /// <param name="configInChannels">unet/config.json in_channels, used when the sample's channel axis is dynamic.</param>
+    public static UnetModel Create(InferenceSession session, int? configInChannels = null)
+    {
+        var u = new UnetModel(session);
+        try { u.Inspect(configInChannels); }
+        catch { session.Dispose(); throw; }
+        return u;
+    }
+
+    void Inspect(int? configInChannels)
+    {
+        var s = Session;
+        var sample = RequireInput(s, Part, SampleName);
+        SampleType = RequireFloat(sample, Part, SampleName);
+        RequireRank(sample, Part, SampleName, 4);
+
+        var t = RequireInput(s, Part, TimestepName);
+        if (!t.IsTensor || t.ElementDataType is not (TensorElementType.Float or TensorElementType.Float16 or TensorElementType.Int64 or TensorElementType.Int32))
+            throw new ModelFolderException(Part, $"'{TimestepName}' is {Describe(t)}; expected float32, float16 or int64");
+        TimestepType = t.ElementDataType;
+        TimestepShape = t.Dimensions.Length switch
+        {
+            0 => [],
+            1 => [Fixed(t, 0) ?? 1],
+            _ => throw new ModelFolderException(Part, $"'{TimestepName}' has rank {t.Dimensions.Length}; expected a scalar or a 1-d tensor"),
+        };
+
+        var h = RequireInput(s, Part, HiddenName);
+        foreach (var name in s.InputMetadata.Keys)
+        {
+            if (name is SampleName or TimestepName or HiddenName) continue;
+            throw new ModelFolderException(Part, name switch
+            {
+                "text_embeds" or "time_ids" => $"input '{name}' belongs to an SDXL UNet; SDXL models are not supported yet",
+                "timestep_cond" => "input 'timestep_cond' belongs to an LCM UNet; LCM models are not supported yet",
+                _ => $"unexpected input '{name}' (a Stable Diffusion UNet takes sample, timestep and encoder_hidden_states)",
+            });
+        }
+
+        HiddenType = RequireFloat(h, Part, HiddenName);
+        RequireRank(h, Part, HiddenName, 3);
+        FixedSequence = Fixed(h, 1);
+        HiddenWidth = Fixed(h, 2);
+
+        var (outName, output) = OutputOrOnly(s, Part, "out_sample");
+        OutputName = outName;
+        OutputType = RequireFloat(output, Part, outName);
+
+        int? sb = Fixed(sample, 0), hb = Fixed(h, 0);
+        if (sb is not null && hb is not null && sb != hb)
+            throw new ModelFolderException(Part, $"'{SampleName}' batch {sb} differs from '{HiddenName}' batch {hb}");
+        FixedBatch = sb ?? hb;
+
+        int inChannels = Fixed(sample, 1) ?? configInChannels ?? 4;
+        if (inChannels == 9)
+            throw new ModelFolderException(Part, "this is an inpainting UNet (9 input channels); inpainting models are not supported yet");
+        if (inChannels != 4)
+            throw new ModelFolderException(Part, $"'{SampleName}' has {inChannels} channels; expected 4 latent channels");
+        int outChannels = Fixed(output, 1) ?? inChannels;
+        if (outChannels != inChannels)
+            throw new ModelFolderException(Part, $"'{outName}' has {outChannels} channels but '{SampleName}' has {inChannels}");
+        LatentChannels = inChannels;
+        FixedLatentHeight = Fixed(sample, 2);
+        FixedLatentWidth = Fixed(sample, 3);
+    }
+
+    public void Dispose() => Session.Dispose();
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using WebUI.Diffusion.Models;
+
+namespace WebUI.Diffusion.Pipelines;
+
+/// <summary>
+/// The engine behind the UI, API and CLI: lists checkpoints, keeps the last used model loaded (switching disposes the
+/// previous one), and runs generations one at a time. <see cref="Generate"/> is synchronous and CPU-bound; callers
+/// wrap it in Task.Run. Cancellation stops within the running UNet call.
+/// </summary>
+public sealed partial class GenerationEngine : IDisposable
+{
+    readonly EngineOptions _options;
+    readonly EngineServices _services;
+    readonly OnnxSessionFactory _sessions;
+    readonly object _gate = new();
+    readonly Lock _cacheLock = new();
+    readonly Dictionary<string, (DateTime Stamp, string Hash)> _hashes = new(StringComparer.Ordinal);
+    DiffusionModel? _loaded;
+    ModelInfo? _loadedInfo;
+    (string Path, ITextTokenizer Tokenizer)? _lastTokenizer;
+    bool _disposed;
+
+    public GenerationEngine(EngineOptions options) : this(options, EngineServices.Default) { }
+
+    internal GenerationEngine(EngineOptions options, EngineServices services)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _services = services;
+        _sessions = new OnnxSessionFactory(options);
+    }
+
+    /// <summary>Execution providers the ONNX Runtime library offers.</summary>
+    public IReadOnlyList<string> ExecutionProviders => _sessions.AvailableProviders;
+
+    /// <summary>"Cpu", "Cuda" or "DirectML": where sessions run.</summary>
+    public string ActiveExecutionProvider => _sessions.ActiveProvider;
+
+    /// <summary>Where checkpoints are listed from: &lt;ModelsDir&gt;/Stable-diffusion.</summary>
+    public string CheckpointsDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "Stable-diffusion"));
+
+    /// <summary>The model whose sessions are loaded, if any (readable while a generation runs).</summary>
+    public ModelInfo? LoadedModel => Volatile.Read(ref _loadedInfo);
+
+    /// <summary>
+    /// Checkpoints: folders under Stable-diffusion/ (searched three levels deep) holding model_index.json or unet/,
+    /// named by their relative path with '/' separators, sorted by name.
+    /// </summary>
+    public IReadOnlyList<ModelInfo> ListModels()
+    {
+        var root = CheckpointsDir;
+        var list = new List<ModelInfo>();
+        if (Directory.Exists(root)) Collect(root, root, 0, list);
+        list.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
+        return list;
+    }
+
+    void Collect(string root, string dir, int depth, List<ModelInfo> list)
+    {
+        foreach (var sub in Directory.EnumerateDirectories(dir))
+        {
+            if (ModelFolder.LooksLikeModel(sub))
+                list.Add(Describe(Path.GetRelativePath(root, sub).Replace(Path.DirectorySeparatorChar, '/'), sub));
+            else if (depth < 2) Collect(root, sub, depth + 1, list);
+        }
+    }
+
+    ModelInfo Describe(string name, string dir)
+    {
+        string path = Path.GetFullPath(dir);
+        try
+        {
+            var folder = ModelFolder.Open(path);
+            return new ModelInfo(name, path, folder.Family, HashOf(folder));
+        }
+        catch (Exception e) when (e is ModelFolderException or IOException or UnauthorizedAccessException)
+        {
+            return new ModelInfo(name, path, "unknown", null); // listed so the user sees it; loading reports the problem
+        }
+    }
+
+    string? HashOf(ModelFolder folder)
+    {
+        var unetDir = folder.PartDirectory(ModelFolder.Unet);
+        if (!Directory.Exists(unetDir)) return null;
+        var stamp = Directory.EnumerateFiles(unetDir).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max();
+        lock (_cacheLock)
+        {
+            if (_hashes.TryGetValue(folder.Path, out var known) && known.Stamp == stamp) return known.Hash;
+        }
+        var hash = folder.ComputeHash();
+        lock (_cacheLock) _hashes[folder.Path] = (stamp, hash);
+        return hash;
+    }
+
+    [GeneratedRegex(@"^(?<name>.*?)\s*\[[0-9a-fA-F]{8,10}\]$")]
+    private static partial Regex TitleWithHash();
+
+    /// <summary>
+    /// A checkpoint by name (as listed, case-insensitive; A1111's "name [hash]" titles accepted) or by folder path.
+    /// Throws <see cref="ModelNotFoundException"/>.
+    /// </summary>
+    public ModelInfo ResolveModel(string nameOrPath)
+    {
+        if (string.IsNullOrWhiteSpace(nameOrPath)) throw new ModelNotFoundException("(empty)");
+        string name = nameOrPath.Trim();
+        if (TitleWithHash().Match(name) is { Success: true } m) name = m.Groups["name"].Value;
+
+        var root = CheckpointsDir;
+        string direct = Path.Combine(root, name.Replace('/', Path.DirectorySeparatorChar));
+        if (!Path.IsPathRooted(name) && ModelFolder.LooksLikeModel(direct)) return Describe(name.Replace('\\', '/'), direct);
+
+        var models = ListModels();
+        var listed = models.FirstOrDefault(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? models.FirstOrDefault(x => string.Equals(Path.GetFileName(x.Path), name, StringComparison.OrdinalIgnoreCase));
+        if (listed is not null) return listed;
+
+        if (Directory.Exists(nameOrPath) && ModelFolder.LooksLikeModel(nameOrPath))
+            return Describe(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(nameOrPath))), nameOrPath);
+        throw new ModelNotFoundException(nameOrPath);
+    }
+
+    /// <summary>Loads a model's sessions now (otherwise the first generation does), replacing the loaded one.</summary>
+    public ModelInfo LoadModel(string nameOrPath)
+    {
+        var info = ResolveModel(nameOrPath);
+        lock (_gate) return Acquire(info).Info;
+    }
+
+    /// <summary>Disposes the loaded model's sessions.</summary>
+    public void UnloadModel()
+    {
+        lock (_gate)
+        {
+            _loaded?.Dispose();
+            _loaded = null;
+            Volatile.Write(ref _loadedInfo, null);
+        }
+    }
+
+    DiffusionModel Acquire(ModelInfo info)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_loaded is not null && _loaded.Folder.Path == info.Path) return _loaded;
+        // Free the old sessions before opening new ones: two SD models rarely fit in memory together.
+        _loaded?.Dispose();
+        _loaded = null;
+        Volatile.Write(ref _loadedInfo, null);
+        var folder = ModelFolder.Open(info.Path);
+        _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerFor(folder));
+        Volatile.Write(ref _loadedInfo, _loaded.Info);
+        return _loaded;
+    }
+
+    ITextTokenizer TokenizerFor(ModelFolder folder)
+    {
+        lock (_cacheLock)
+        {
+            if (_lastTokenizer is { } t && t.Path == folder.Path) return t.Tokenizer;
+        }
+        var tokenizer = _services.TokenizerFactory(folder.PartDirectory(ModelFolder.Tokenizer));
+        lock (_cacheLock) _lastTokenizer = (folder.Path, tokenizer);
+        return tokenizer;
+    }
+
+    /// <summary>The model's CLIP token ids for <paramref name="text"/> (no BOS/EOS, no truncation).</summary>
+    public int[] Tokenize(string model, string text)
+    {
+        var info = ResolveModel(model);
+        return TokenizerFor(ModelFolder.Open(info.Path)).Encode(text ?? "");
+    }
+
+    /// <summary>
+    /// Runs a txt2img (no init image) or img2img request: all BatchCount × BatchSize images, in A1111's order.
+    /// Bad requests throw ArgumentException / KeyNotFoundException before any model work; a missing model throws
+    /// <see cref="ModelNotFoundException"/>, a broken one <see cref="ModelFolderException"/>; cancellation throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public GenerationResult Generate(GenerationRequest request, Action<GenerationProgress>? progress = null, CancellationToken ct = default)
+    {
+        var total = Stopwatch.StartNew();
+        RequestValidator.Validate(request);
+        var info = ResolveModel(request.Model);
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            long loadStart = Stopwatch.GetTimestamp();
+            var model = Acquire(info);
+            double load = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
+            var job = new GenerationJob(model, request, _services.ImageOutput, progress, ct);
+            var result = job.Run(Random.Shared);
+            return result with
+            {
+                Timings = new PipelineTimings(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
+                {
+                    ModelLoadSeconds = load,
+                },
+            };
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _loaded?.Dispose();
+            _loaded = null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using WebUI.Diffusion.Sampling;
+using WebUI.Diffusion.Sampling.Rng;
+
+namespace WebUI.Diffusion.Pipelines;
+
+/// <summary>
+/// Checks a request before any work starts, with messages a user can act on (the host maps ArgumentException and
+/// KeyNotFoundException to 4xx responses). Limits follow A1111's UI sliders where A1111 has them.
+/// </summary>
+public static class RequestValidator
+{
+    public const int MaxSide = 8192, MaxSteps = 500, MaxBatchSize = 8, MaxBatchCount = 100;
+    public const double MaxCfgScale = 100;
+
+    public static void Validate(GenerationRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        if (string.IsNullOrWhiteSpace(r.Model)) throw new ArgumentException("No model given.");
+        Side(r.Width, "Width");
+        Side(r.Height, "Height");
+        if (r.Steps < 1 || r.Steps > MaxSteps) throw new ArgumentException($"Steps must be between 1 and {MaxSteps}; got {r.Steps}.");
+        if (!double.IsFinite(r.CfgScale) || r.CfgScale < 1 || r.CfgScale > MaxCfgScale)
+            throw new ArgumentException($"CFG scale must be between 1 and {MaxCfgScale}; got {r.CfgScale}.");
+        if (r.BatchSize < 1 || r.BatchSize > MaxBatchSize) throw new ArgumentException($"Batch size must be between 1 and {MaxBatchSize}; got {r.BatchSize}.");
+        if (r.BatchCount < 1 || r.BatchCount > MaxBatchCount) throw new ArgumentException($"Batch count must be between 1 and {MaxBatchCount}; got {r.BatchCount}.");
+        if (!(r.SubseedStrength >= 0 && r.SubseedStrength <= 1)) throw new ArgumentException($"Variation strength must be between 0 and 1; got {r.SubseedStrength}.");
+        if (r.SeedResizeFromWidth < 0 || r.SeedResizeFromHeight < 0) throw new ArgumentException("Resize seed from width/height must be 0 (off) or positive.");
+        NonNegative(r.Eta, "Eta");
+        NonNegative(r.SChurn, "Sigma churn");
+        NonNegative(r.STmin, "Sigma tmin");
+        NonNegative(r.STmax, "Sigma tmax");
+        NonNegative(r.SNoise, "Sigma noise");
+        if (r.IsImg2Img)
+        {
+            if (r.InitImage!.Length == 0) throw new ArgumentException("The init image is empty.");
+            if (!(r.DenoisingStrength >= 0 && r.DenoisingStrength <= 1))
+                throw new ArgumentException($"Denoising strength must be between 0 and 1; got {r.DenoisingStrength}.");
+            if (!Enum.IsDefined(r.ResizeMode)) throw new ArgumentException($"Unknown resize mode {(int)r.ResizeMode}; expected 0 to 3.");
+        }
+        ImageNoise.Create(r.RngSource, 0); // throws ArgumentException for an unknown source
+        SamplerCatalog.Plan(r.Sampler, r.Scheduler, r.Steps, NoiseSchedule.Default, Options(r)); // KeyNotFoundException for unknown names
+    }
+
+    static void Side(int v, string name)
+    {
+        if (v < 8 || v > MaxSide || v % 8 != 0)
+            throw new ArgumentException($"{name} must be a multiple of 8 between 8 and {MaxSide}; got {v}.");
+    }
+
+    static void NonNegative(double? v, string name)
+    {
+        if (v is { } d && !(d >= 0)) throw new ArgumentException($"{name} must not be negative; got {d}.");
+    }
+
+    /// <summary>The request's sampler settings; unset values take k-diffusion's defaults.</summary>
+    public static SamplerOptions Options(GenerationRequest r) => new()
+    {
+        Eta = r.Eta,
+        SChurn = r.SChurn ?? 0,
+        STmin = r.STmin ?? 0,
+        STmax = r.STmax ?? double.PositiveInfinity,
+        SNoise = r.SNoise ?? 1.0,
+    };
+}
