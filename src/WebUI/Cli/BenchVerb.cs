@@ -33,7 +33,7 @@ static class BenchVerb
                 Height = parse.GetValue(size),
                 Seed = 1,
             };
-            var errors = RequestValidator.Validate(request);
+            var errors = FormValidator.Validate(request);
             if (errors.Count > 0) throw new UsageException(string.Join(" ", errors.Values));
 
             var (settings, paths) = WebUICommandLine.LoadSettings(parse.GetValue(dataDir));
@@ -42,31 +42,31 @@ static class BenchVerb
             var info = service.ResolveModel(request.Model);
 
             context.Error.WriteLine("warm-up run...");
-            service.Generate(request, OutputTarget.None, null, cancellationToken);
+            var warmUp = service.Generate(request, OutputTarget.None, null, cancellationToken);
             context.Error.WriteLine("timed run...");
             var clock = Stopwatch.StartNew();
             var outcome = service.Generate(request, OutputTarget.None, null, cancellationToken);
             double wall = clock.Elapsed.TotalSeconds;
 
-            Report(context.Out, info.Name, info.Family, request, service.ExecutionProviders, wall, outcome.Timings);
+            Report(context.Out, info.Name, info.Family, request, service.ExecutionProviders, wall, outcome.Timings, warmUp);
             return Task.FromResult(WebUICommandLine.Success);
         }));
         return command;
     }
 
-    static void Report(TextWriter o, string model, string family, GenerationRequest r, IReadOnlyList<string> providers, double wall, PipelineTimings t)
+    static void Report(TextWriter o, string model, string family, GenerationRequest r, IReadOnlyList<string> providers, double wall, PipelineTimings t, GenerationOutcome warmUp)
     {
         var c = CultureInfo.InvariantCulture;
         double otherOrt = t.TextEncoderSeconds + t.VaeSeconds;
         double allOrt = t.UnetSeconds + otherOrt;
         using var process = Process.GetCurrentProcess();
-        var gc = GC.GetGCMemoryInfo();
         o.WriteLine(string.Create(c, $"model: {model} ({family}), {r.Width}x{r.Height}, {r.Steps} steps, {r.Sampler}, execution providers: {string.Join(", ", providers)}"));
+        o.WriteLine(string.Create(c, $"warm-up run: {warmUp.Elapsed.TotalSeconds:0.000} s, of which model loading {warmUp.Timings.ModelLoadSeconds:0.000} s"));
         o.WriteLine(string.Create(c, $"wall time: {wall:0.000} s"));
         o.WriteLine(string.Create(c, $"UNet runs: {t.UnetSeconds:0.000} s in {t.UnetCalls} calls ({(t.UnetCalls > 0 ? t.UnetSeconds / t.UnetCalls * 1000 : 0):0.0} ms per call)"));
         o.WriteLine(string.Create(c, $"other ORT runs (text encoder + VAE): {otherOrt:0.000} s (text encoder {t.TextEncoderSeconds:0.000} s, VAE {t.VaeSeconds:0.000} s)"));
         o.WriteLine(string.Create(c, $"wall / all ORT time: {(allOrt > 0 ? wall / allOrt : double.NaN):0.000}"));
         o.WriteLine(string.Create(c, $"peak working set: {process.PeakWorkingSet64 / 1048576.0:0.0} MiB"));
-        o.WriteLine(string.Create(c, $"GC: heap {gc.HeapSizeBytes / 1048576.0:0.0} MiB, committed {gc.TotalCommittedBytes / 1048576.0:0.0} MiB, allocated in total {GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MiB, collections gen0/gen1/gen2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+        o.WriteLine(string.Create(c, $"GC: managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB, allocated in total {GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MiB, collections gen0/gen1/gen2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
     }
 }

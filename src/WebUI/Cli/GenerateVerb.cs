@@ -58,7 +58,7 @@ static class GenerateVerb
                 InitImage = init is null ? null : File.ReadAllBytes(init.FullName),
                 DenoisingStrength = denoise ?? defaults.DenoisingStrength,
             };
-            var errors = RequestValidator.Validate(request);
+            var errors = FormValidator.Validate(request);
             if (errors.Count > 0) throw new UsageException(string.Join(" ", errors.Values));
 
             var (settings, paths) = WebUICommandLine.LoadSettings(parse.GetValue(dataDir));

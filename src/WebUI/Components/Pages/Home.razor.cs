@@ -66,7 +66,7 @@ public partial class Home
     {
         if (running) return;
         var request = form.ToRequest();
-        errors = RequestValidator.Validate(request);
+        errors = FormValidator.Validate(request);
         if (errors.Count > 0)
         {
             Snackbar.Add(string.Join(" ", errors.Values), Severity.Error);

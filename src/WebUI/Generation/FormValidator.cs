@@ -4,17 +4,20 @@ using WebUI.Diffusion.Sampling;
 namespace WebUI.Generation;
 
 /// <summary>
-/// The limits A1111's txt2img/img2img controls enforce (sliders: steps 1–150, CFG 1–30, sizes 64–2048 in steps of 8,
+/// Field-by-field checks for the page and the CLI: the limits A1111's txt2img/img2img controls enforce (sliders: steps 1–150, CFG 1–30, sizes 64–2048 in steps of 8,
 /// batch count 1–100, batch size 1–8). The page and the CLI check a request here before anything runs, so a bad value
 /// is reported against its field instead of failing deep inside the engine.
 /// </summary>
-public static class RequestValidator
+public static class FormValidator
 {
     public const int MinSize = 64, MaxSize = 2048, SizeStep = 8;
     public const int MaxSteps = 150, MaxBatchCount = 100, MaxBatchSize = 8;
     public const double MinCfg = 1, MaxCfg = 30;
 
-    /// <summary>Field name (a <see cref="GenerationRequest"/> property) → message. Empty when the request is fine.</summary>
+    /// <summary>Key for problems the engine finds that belong to no single field.</summary>
+    public const string RequestKey = "Request";
+
+    /// <summary>Field name (a <see cref="GenerationRequest"/> property, or <see cref="RequestKey"/>) → message. Empty when the request is fine.</summary>
     public static IReadOnlyDictionary<string, string> Validate(GenerationRequest request)
     {
         var errors = new Dictionary<string, string>();
@@ -36,7 +39,22 @@ public static class RequestValidator
             errors[nameof(request.DenoisingStrength)] = "Denoising strength must be between 0 and 1.";
         if (!errors.ContainsKey(nameof(request.Steps)))
             CheckSampler(errors, request);
+        if (errors.Count == 0)
+            CheckWithEngine(errors, request);
         return errors;
+    }
+
+    // The engine's own validation covers what the form has no field for (RNG source, eta, sigma options...).
+    static void CheckWithEngine(Dictionary<string, string> errors, GenerationRequest request)
+    {
+        try
+        {
+            RequestValidator.Validate(request);
+        }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
+        {
+            errors[RequestKey] = e.Message;
+        }
     }
 
     static void CheckSize(Dictionary<string, string> errors, string field, string label, int value)

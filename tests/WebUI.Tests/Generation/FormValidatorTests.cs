@@ -3,10 +3,10 @@ using WebUI.Generation;
 
 namespace WebUI.Tests.Generation;
 
-public sealed class RequestValidatorTests
+public sealed class FormValidatorTests
 {
     [Fact]
-    public void A1111_defaults_are_valid() => Assert.Empty(RequestValidator.Validate(new GenerationRequest()));
+    public void A1111_defaults_are_valid() => Assert.Empty(FormValidator.Validate(new GenerationRequest()));
 
     [Theory]
     [InlineData(nameof(GenerationRequest.Width), 500)]
@@ -26,18 +26,18 @@ public sealed class RequestValidatorTests
             nameof(GenerationRequest.BatchSize) => new GenerationRequest { BatchSize = value },
             _ => new GenerationRequest { BatchCount = value },
         };
-        var errors = RequestValidator.Validate(request);
+        var errors = FormValidator.Validate(request);
         Assert.Equal([field], errors.Keys);
     }
 
     [Fact]
     public void Unknown_sampler_scheduler_and_bad_cfg_or_seed_are_reported()
     {
-        Assert.Contains(nameof(GenerationRequest.Sampler), RequestValidator.Validate(new GenerationRequest { Sampler = "Nope" }).Keys);
-        Assert.Contains(nameof(GenerationRequest.Scheduler), RequestValidator.Validate(new GenerationRequest { Scheduler = "Nope" }).Keys);
-        Assert.Contains(nameof(GenerationRequest.CfgScale), RequestValidator.Validate(new GenerationRequest { CfgScale = double.NaN }).Keys);
-        Assert.Contains(nameof(GenerationRequest.Seed), RequestValidator.Validate(new GenerationRequest { Seed = -2 }).Keys);
+        Assert.Contains(nameof(GenerationRequest.Sampler), FormValidator.Validate(new GenerationRequest { Sampler = "Nope" }).Keys);
+        Assert.Contains(nameof(GenerationRequest.Scheduler), FormValidator.Validate(new GenerationRequest { Scheduler = "Nope" }).Keys);
+        Assert.Contains(nameof(GenerationRequest.CfgScale), FormValidator.Validate(new GenerationRequest { CfgScale = double.NaN }).Keys);
+        Assert.Contains(nameof(GenerationRequest.Seed), FormValidator.Validate(new GenerationRequest { Seed = -2 }).Keys);
         Assert.Contains(nameof(GenerationRequest.DenoisingStrength),
-            RequestValidator.Validate(new GenerationRequest { InitImage = [1], DenoisingStrength = 1.5 }).Keys);
+            FormValidator.Validate(new GenerationRequest { InitImage = [1], DenoisingStrength = 1.5 }).Keys);
     }
 }
