@@ -60,8 +60,8 @@ public static class DemoGallery
     }
 
     /// <summary>
-    /// μ for every scene: [K, 4, 64, 64] UNet-space latents, drawn and encoded in parallel (a second or two), then
-    /// balanced to equal norm (see <see cref="Balance"/>).
+    /// μ for every scene: [K, 4, 64, 64] UNet-space latents, drawn and encoded (with the encoder's math, energy
+    /// balancing included) in parallel; a second or two.
     /// </summary>
     public static float[] EncodeAll()
     {
@@ -73,36 +73,6 @@ public static class DemoGallery
             var z = DemoLatentSpace.EncodeBlocks(Draw(scenes[k], DrawSize), DrawSize, DrawSize, DrawSize / LatentSize);
             z.CopyTo(all, k * per);
         });
-        Balance(all, scenes.Count, LatentSize * LatentSize);
         return all;
-    }
-
-    /// <summary>
-    /// Gives every member the same norm ‖μ_k‖² = 4·pixels (per-element RMS 1) by adding a constant along the latent
-    /// direction the decoder cannot see (<see cref="DemoLatentSpace.HiddenDirection"/>), alternating its sign between
-    /// members so the gallery stays centred. Why: sampling starts from pure noise x = σ_max·n, where
-    /// ℓ_k = n·μ_k/σ − ‖μ_k‖²/(2σ²); unequal norms would hand low-contrast pictures tens of nats of advantage over any
-    /// prompt and any seed. With equal norms only the seed's random projections n·μ_k and the prompt compete.
-    /// The decoded pictures are unchanged.
-    /// </summary>
-    static void Balance(float[] all, int members, int pixels)
-    {
-        int per = DemoLatentSpace.Channels * pixels;
-        double target = per;                                   // RMS 1 per element
-        var hidden = DemoLatentSpace.HiddenDirection;
-        for (int k = 0; k < members; k++)
-        {
-            var z = all.AsSpan(k * per, per);
-            double norm2 = 0;
-            foreach (var v in z) norm2 += (double)v * v;
-            if (norm2 > target)
-                throw new InvalidOperationException($"Gallery member {Scenes[k].Name} has RMS {Math.Sqrt(norm2 / per):F3} > 1; lower DemoLatentSpace.Gain.");
-            double c = Math.Sqrt((target - norm2) / pixels) * (k % 2 == 0 ? 1 : -1);
-            for (int ch = 0; ch < DemoLatentSpace.Channels; ch++)
-            {
-                float add = (float)(c * hidden[ch]);
-                foreach (ref var v in z.Slice(ch * pixels, pixels)) v += add;
-            }
-        }
     }
 }

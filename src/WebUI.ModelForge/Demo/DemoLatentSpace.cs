@@ -31,15 +31,23 @@ public static class DemoLatentSpace
 
     /// <summary>
     /// Latent units per unit of RGB in [−1, 1]: chosen so the most contrasty gallery picture has per-element RMS just
-    /// under 1; the others are topped up to RMS 1 along <see cref="HiddenDirection"/> (DemoGallery.Balance).
+    /// under 1 before balancing (see <see cref="HiddenDirection"/>).
     /// </summary>
     public const float Gain = 1.65f;
 
     /// <summary>
     /// The unit latent direction (per pixel) the decoder ignores: orthogonal to all three Basis columns. The encoder
-    /// never produces it; the gallery uses it to equalise its members' norms.
+    /// uses it to balance energy: it adds c·HiddenDirection to every pixel, with c ≥ 0 chosen so the whole latent has
+    /// per-element RMS <see cref="TargetRms"/> (c = 0 for pictures already above it). Why: sampling starts from pure
+    /// noise x = σ_max·n, where ℓ_k = n·μ_k/σ − ‖μ_k‖²/(2σ²); unequal norms would hand low-contrast pictures tens of
+    /// nats over any prompt and any seed. With equal norms only the seed's projections n·μ_k and the prompt compete.
+    /// Decoding ignores the added part, so decode(encode(x)) is unchanged, and because the encoder (not just the
+    /// gallery) balances, re-encoding a gallery picture for img2img lands on its own member.
     /// </summary>
     public static ReadOnlySpan<float> HiddenDirection => [0.5f, 0.5f, 0.5f, 0.5f];
+
+    /// <summary>Per-element RMS the encoder balances latents up to (real SD latents have about unit RMS too).</summary>
+    public const float TargetRms = 1f;
 
     /// <summary>The gallery's mean colour in [−1, 1]; the latent origin decodes to it.</summary>
     public static ReadOnlySpan<float> MeanRgb => [-0.17f, -0.155f, -0.06f];
@@ -73,7 +81,7 @@ public static class DemoLatentSpace
 
     /// <summary>
     /// The encoder's math in C#: CHW picture in [−1, 1] → UNet-space latents [4, H/8, W/8]
-    /// (8×8 mean, then the channel map). Rows/columns beyond a multiple of 8 are dropped, as AveragePool does.
+    /// (8×8 mean, the channel map, then energy balancing along <see cref="HiddenDirection"/>). Rows/columns beyond a multiple of 8 are dropped, as AveragePool does.
     /// </summary>
     public static float[] Encode(ReadOnlySpan<float> chw, int height, int width) => EncodeBlocks(chw, height, width, Factor);
 
@@ -90,6 +98,7 @@ public static class DemoLatentSpace
         var bias = EncodeBias();
         var z = new float[Channels * h * w];
         Span<double> mean = stackalloc double[3];
+        double norm2 = 0;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
@@ -104,8 +113,20 @@ public static class DemoLatentSpace
                     mean[c] = s / (block * block);
                 }
                 for (int k = 0; k < Channels; k++)
-                    z[(k * h + y) * w + x] = (float)(e[k, 0] * mean[0] + e[k, 1] * mean[1] + e[k, 2] * mean[2] + bias[k]);
+                {
+                    float v = (float)(e[k, 0] * mean[0] + e[k, 1] * mean[1] + e[k, 2] * mean[2] + bias[k]);
+                    z[(k * h + y) * w + x] = v;
+                    norm2 += (double)v * v;
+                }
             }
+        // Energy balance along the hidden direction (see HiddenDirection).
+        int pixels = h * w;
+        double lift = Math.Sqrt(Math.Max(0, Channels * pixels * (double)TargetRms * TargetRms - norm2) / pixels);
+        for (int k = 0; k < Channels; k++)
+        {
+            float add = (float)(lift * HiddenDirection[k]);
+            foreach (ref var v in z.AsSpan(k * pixels, pixels)) v += add;
+        }
         return z;
     }
 

@@ -6,7 +6,8 @@ namespace WebUI.ModelForge.Demo;
 /// <summary>
 /// The demo VAE as ONNX graphs in the diffusers-script contract (diffusion-reference §6a):
 /// decoder <c>latent_sample</c> (unscaled) → <c>sample</c> in [−1, 1] at 8× size; encoder <c>sample</c> →
-/// <c>latent_sample</c> (unscaled, deterministic: the posterior mean rather than a random draw).
+/// <c>latent_sample</c> (unscaled, deterministic: the posterior mean rather than a random draw, energy-balanced along the
+/// direction the decoder ignores, see <see cref="DemoLatentSpace.HiddenDirection"/>).
 /// </summary>
 static class DemoVaeGraphs
 {
@@ -39,18 +40,22 @@ static class DemoVaeGraphs
         var pooled = g.Op("AveragePool", [x], ("kernel_shape", new long[] { DemoLatentSpace.Factor, DemoLatentSpace.Factor }),
             ("strides", new long[] { DemoLatentSpace.Factor, DemoLatentSpace.Factor }));
         var e = DemoLatentSpace.EncodeMatrix();
-        var eb = DemoLatentSpace.EncodeBias();
         var w = new float[DemoLatentSpace.Channels * 3];
-        var b = new float[DemoLatentSpace.Channels];
         for (int k = 0; k < DemoLatentSpace.Channels; k++)
-        {
-            for (int c = 0; c < 3; c++) w[k * 3 + c] = e[k, c] / DemoLatentSpace.ScalingFactor;
-            b[k] = eb[k] / DemoLatentSpace.ScalingFactor;
-        }
+            for (int c = 0; c < 3; c++) w[k * 3 + c] = e[k, c];
         var weight = g.Initializer("channel_map.weight", w, [DemoLatentSpace.Channels, 3, 1, 1]);
-        var bias = g.Initializer("channel_map.bias", b, [DemoLatentSpace.Channels]);
-        var z = g.Op("Conv", [pooled, weight, bias], ("kernel_shape", new long[] { 1, 1 }));
-        g.OutputAs(z, "latent_sample", ElementType.Float, "batch", DemoLatentSpace.Channels, "latent_height", "latent_width");
+        var bias = g.Initializer("channel_map.bias", DemoLatentSpace.EncodeBias(), [DemoLatentSpace.Channels]);
+        var z = g.Op("Conv", [pooled, weight, bias], ("kernel_shape", new long[] { 1, 1 }));     // UNet space
+        // Energy balance per image: c = √(max(0, 4·P·rms² − ‖z‖²)/P) along the hidden direction (DemoLatentSpace.HiddenDirection).
+        var norm2 = g.Op("ReduceSumSquare", [z], ("axes", new long[] { 1, 2, 3 }), ("keepdims", 1));   // [B, 1, 1, 1]
+        var pixels = g.Op("Cast", [g.Op("ReduceProd", [g.Op("Slice", g.Op("Shape", z), g.Ints(2), g.Ints(4), g.Ints(0))], ("keepdims", 0))],
+            ("to", (int)ElementType.Float));
+        var target = g.Op("Mul", pixels, g.Scalar(DemoLatentSpace.Channels * DemoLatentSpace.TargetRms * DemoLatentSpace.TargetRms));
+        var c2 = g.Op("Div", g.Op("Relu", g.Op("Sub", target, norm2)), pixels);
+        var direction = g.Initializer("hidden_direction", DemoLatentSpace.HiddenDirection, [1, DemoLatentSpace.Channels, 1, 1]);
+        var balanced = g.Op("Add", z, g.Op("Mul", g.Op("Sqrt", c2), direction));
+        var unscaled = g.Op("Div", balanced, g.Scalar(DemoLatentSpace.ScalingFactor));
+        g.OutputAs(unscaled, "latent_sample", ElementType.Float, "batch", DemoLatentSpace.Channels, "latent_height", "latent_width");
         return g.Build();
     }
 }

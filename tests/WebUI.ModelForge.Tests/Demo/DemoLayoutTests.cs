@@ -87,11 +87,14 @@ public class DemoLayoutTests(DemoFixture demo, ITestOutputHelper output)
     [Fact]
     public void GalleryLatents_LookLikeRealSdLatents()
     {
-        // UNet-space latents with about unit std (so σ_min 0.029 … σ_max 14.6 mean what they mean for SD) and distinct members.
+        // UNet-space latents of unit RMS (so σ_min 0.029 … σ_max 14.6 mean what they mean for SD), every member
+        // balanced to the same norm, and distinct members.
         double mean = demo.Latents.Average(v => (double)v);
         double std = Math.Sqrt(demo.Latents.Average(v => (double)v * v) - mean * mean);
-        Assert.InRange(mean, -0.1, 0.1);
-        Assert.InRange(std, 0.85, 1.15);
+        Assert.InRange(mean, -0.6, 0.6);
+        Assert.InRange(std, 0.8, 1.05);
+        for (int k = 0; k < demo.K; k++)
+            Assert.Equal(1.0, Math.Sqrt(demo.Member(k).ToArray().Average(v => (double)v * v)), 1e-3);
         Assert.True(DemoGallery.Families.Count >= 8);
         Assert.All(DemoGallery.Scenes.GroupBy(s => s.Family), g => Assert.True(g.Count() >= 3, g.Key));
         int per = 4 * DemoFixture.Size * DemoFixture.Size;

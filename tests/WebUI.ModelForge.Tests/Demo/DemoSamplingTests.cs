@@ -26,7 +26,7 @@ public class DemoSamplingTests(DemoFixture demo)
     public void TheSeedPicksTheMember_AndAnEmptyPromptRoamsTheGallery()
     {
         var sunsets = Enumerable.Range(1, 6).Select(s => DemoSampling.Nearest(demo, DemoSampling.Euler(demo, "sunset", "", s, 7, steps: 12)).Member).ToArray();
-        Assert.All(sunsets, k => Assert.Equal("sunset over the sea", DemoGallery.Scenes[k].Family));
+        Assert.All(sunsets, k => Assert.True(DemoGallery.Scenes[k].Tags.ContainsKey("sunset"), $"{DemoGallery.Scenes[k].Name} is no sunset"));
         Assert.True(sunsets.Distinct().Count() >= 3, "different seeds should pick different sunsets");
         var free = Enumerable.Range(1, 6).Select(s => DemoGallery.Scenes[DemoSampling.Nearest(demo, DemoSampling.Euler(demo, "", "", s, 7, steps: 12)).Member].Family);
         Assert.True(free.Distinct().Count() >= 3, "an empty prompt should not favour one family");

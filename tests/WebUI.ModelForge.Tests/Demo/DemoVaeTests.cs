@@ -52,6 +52,31 @@ public class DemoVaeTests(DemoFixture demo)
     }
 
     [Fact]
+    public void ReencodingADecodedMember_LandsOnThatMember()
+    {
+        // img2img from a gallery picture starts next to its own member (the encoder balances energy as the gallery does).
+        const int px = DemoGallery.PixelSize;
+        for (int k = 0; k < demo.K; k++)
+        {
+            var picture = demo.Decode(demo.Member(k), DemoFixture.Size, DemoFixture.Size);
+            var z = demo.EncodeImage(picture, px, px);
+            Assert.Equal(k, DemoSampling.Nearest(demo, z).Member);
+        }
+    }
+
+    [Fact]
+    public void Encoder_BalancesEnergyAlongTheHiddenDirectionOnly()
+    {
+        // A flat grey picture has almost no visible latent energy: the encoder tops it up to RMS 1 along (1,1,1,1)/2.
+        const int h = 32, w = 48;
+        var grey = Enumerable.Repeat(0.1f, 3 * h * w).ToArray();
+        var z = demo.EncodeImage(grey, h, w);
+        Assert.Equal(1.0, Math.Sqrt(z.Average(v => (double)v * v)), 1e-4);
+        var back = demo.Decode(z, h / 8, w / 8);
+        Assert.All(back, v => Assert.Equal(0.1, v, 1e-4));
+    }
+
+    [Fact]
     public void DecodeOfEncode_ReproducesASmoothPicture()
     {
         const int h = 128, w = 192;
