@@ -4,8 +4,8 @@ namespace WebUI.ModelForge.Demo;
 
 /// <summary>
 /// The demo model's data set: procedurally drawn pictures in scene families, each family with several members
-/// (positions, colours, times of day) so the seed picks among them. Drawn at pixel resolution and encoded with the
-/// demo VAE encoder's math, they are the means μ_k of the mixture the demo UNet denoises exactly.
+/// (positions, colours, times of day) so the seed picks among them. Drawn procedurally and encoded with the demo VAE
+/// encoder's math, they are the means μ_k of the mixture the demo UNet denoises exactly.
 /// </summary>
 public static class DemoGallery
 {
@@ -14,8 +14,10 @@ public static class DemoGallery
     public const int LatentSize = PixelSize / DemoLatentSpace.Factor;
 
     /// <summary>
-    /// Size the shaders are evaluated at for the model: 4×4 samples per latent pixel. The decoder keeps only the
-    /// 64×64 block means, and these differ from a full 512² drawing by well under one 8-bit level, at a quarter of the cost.
+    /// Size the shaders are evaluated at for the model: 4×4 samples per latent pixel (the encoder's 8×8 mean of a 512²
+    /// picture whose samples each cover 2×2 pixels). The decoder keeps only the 64×64 block means; for smooth scenes these
+    /// match a full 512² drawing within about an 8-bit level, for the busiest (distant flowers, foam) within 2–3 levels
+    /// on average, because the finest detail aliases differently. A quarter of the cost keeps Build at a second or two.
     /// </summary>
     public const int DrawSize = 256;
 
