@@ -6,7 +6,8 @@ namespace WebUI.ModelForge.Demo;
 /// <summary>
 /// The demo UNet: the exact posterior-mean denoiser of a Gaussian mixture over the gallery latents, exported as an
 /// ε-predictor in the diffusers-script contract (demo-model.md). Inputs <c>sample</c> [batch, 4, h, w] (VP-scaled),
-/// <c>timestep</c> [batch] (any count or rank: the first value is used), <c>encoder_hidden_states</c> [batch, sequence, 768];
+/// <c>timestep</c> float [batch] (the graph casts, flattens and uses the first value, so the usual shape [1] with a
+/// batch of 2 works), <c>encoder_hidden_states</c> [batch, sequence, 768];
 /// output <c>out_sample</c>. Per batch row b:
 /// <list type="number">
 /// <item>σ = exp of log σ interpolated linearly between the table entries around t (k-diffusion's t_to_sigma), t clamped to [0, 999];</item>
