@@ -1,5 +1,6 @@
 using System.CommandLine;
 using WebUI.ModelForge;
+using WebUI.ModelForge.Demo;
 
 namespace WebUI.Cli;
 

@@ -1,4 +1,4 @@
-using WebUI.ModelForge;
+using WebUI.ModelForge.Demo;
 
 namespace WebUI.Hosting;
 

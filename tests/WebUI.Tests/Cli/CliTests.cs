@@ -31,6 +31,27 @@ public sealed class CliTests(DemoDataDir data)
     }
 
     [Fact]
+    public async Task Generate_at_A1111_defaults_records_size_512x512_and_the_negative_prompt()
+    {
+        using var outDir = new TempDirectory();
+        var run = await CliRunner.RunAsync("generate", "--data-dir", data.Path, "--prompt", "a lighthouse on a cliff at sunset",
+            "--negative-prompt", "fog", "--seed", "1", "--out", outDir.Path);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var info = await CliRunner.RunAsync("png-info", Assert.Single(run.OutLines));
+        using var json = JsonDocument.Parse(info.Out);
+        var parameters = json.RootElement.GetProperty("parameters");
+        Assert.Equal("a lighthouse on a cliff at sunset", parameters.GetProperty("Prompt").GetString());
+        Assert.Equal("fog", parameters.GetProperty("Negative prompt").GetString());
+        Assert.Equal("20", parameters.GetProperty("Steps").GetString());
+        Assert.Equal("DPM++ 2M", parameters.GetProperty("Sampler").GetString());
+        Assert.Equal("1", parameters.GetProperty("Seed").GetString());
+        Assert.Equal("512", parameters.GetProperty("Size-1").GetString());
+        Assert.Equal("512", parameters.GetProperty("Size-2").GetString());
+        Assert.Equal("demo", parameters.GetProperty("Model").GetString());
+        Assert.Contains("Size: 512x512", json.RootElement.GetProperty("info").GetString());
+    }
+
+    [Fact]
     public async Task Generate_numbers_files_after_the_existing_ones_and_honours_out_file_and_batch()
     {
         using var outDir = new TempDirectory();
@@ -71,7 +92,11 @@ public sealed class CliTests(DemoDataDir data)
         var run = await CliRunner.RunAsync("tokenize", "--data-dir", data.Path, "--model", "demo", "a photo of a cat");
         Assert.True(run.ExitCode == 0, run.Error);
         int[] ids = JsonSerializer.Deserialize<int[]>(run.Out)!;
-        Assert.NotEmpty(ids);
+        // Read the ids back through the model's own vocab.json: BPE pieces, "</w>" marking word ends, no BOS/EOS.
+        var vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(
+            File.ReadAllText(Path.Combine(data.Paths.DemoModelDir, "tokenizer", "vocab.json")))!;
+        var pieces = vocabulary.ToDictionary(kv => kv.Value, kv => kv.Key);
+        Assert.Equal("a photo of a cat ", string.Concat(ids.Select(id => pieces[id])).Replace("</w>", " "));
     }
 
     [Theory]

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using WebUI.Diffusion.Pipelines;
+using WebUI.Generation;
 using WebUI.Hosting;
 
 namespace WebUI.Tests.Web;
@@ -65,6 +67,31 @@ public sealed partial class WebHostTests(WebUIFactory factory) : IClassFixture<W
 
         foreach (string url in new[] { "/outputs/%2e%2e/secret.png", "/outputs/..%2fsecret.png", "/outputs/txt2img-images/2024-01-02/missing.png" })
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(url)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_generation_service_saves_under_outputs_and_the_host_serves_what_it_saved()
+    {
+        using var client = factory.CreateClient();
+        var service = factory.Services.GetRequiredService<IGenerationService>();
+        Assert.Contains(service.ListCheckpoints(), c => c.Name == "demo");
+
+        var steps = new List<JobProgress>();
+        var outcome = await service.GenerateAsync(
+            new GenerationRequest { Prompt = "a lighthouse", Seed = 3, Steps = 4, Width = 64, Height = 64, BatchSize = 2 },
+            p => { lock (steps) steps.Add(p); });
+
+        Assert.Equal([3L, 4L], outcome.Pictures.Select(p => p.Seed));
+        Assert.Equal(4, steps.Max(p => p.Step));
+        Assert.All(steps, p => Assert.Equal(4, p.Steps));
+        foreach (var picture in outcome.Pictures)
+        {
+            Assert.StartsWith(Path.Combine(factory.DataDir, "outputs", "txt2img-images"), picture.FilePath);
+            var response = await client.GetAsync(picture.Url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(await File.ReadAllBytesAsync(picture.FilePath), await response.Content.ReadAsByteArrayAsync());
+        }
+        Assert.Equal(outcome.Pictures[0].Infotext, await File.ReadAllTextAsync(Path.Combine(factory.DataDir, "params.txt")));
     }
 
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"(_content/MudBlazor/[^\"]+)\"")]
