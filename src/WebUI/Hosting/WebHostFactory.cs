@@ -19,6 +19,7 @@ public static class WebHostFactory
         builder.Configuration.AddInMemoryCollection(SettingsLoader.Overrides(options.DataDir, options.Port, options.Listen));
 
         var settings = SettingsLoader.Bind(builder.Configuration);
+        Settings.InstallationSettingsStore.ApplyStoredOverrides(settings);
         var paths = WebUIPaths.From(settings);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(paths);
@@ -28,6 +29,7 @@ public static class WebHostFactory
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddWebUIInterface(builder.Configuration);
 
         // Outside Development the _content/ and _framework/ assets of a build (not a publish) are only found through the
         // static web assets manifest; harmless after publish.
@@ -40,6 +42,7 @@ public static class WebHostFactory
         }
 
         var app = builder.Build();
+        app.UseWebUIInterface();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapOutputFiles();
