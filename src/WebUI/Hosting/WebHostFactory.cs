@@ -2,6 +2,7 @@ using System.Net;
 using MudBlazor.Services;
 using WebUI.Components;
 using WebUI.Generation;
+using WebUI.Queue;
 
 namespace WebUI.Hosting;
 
@@ -24,8 +25,8 @@ public static class WebHostFactory
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>()));
-        builder.Services.AddSingleton<IGenerationService>(sp => sp.GetRequiredService<GenerationService>());
-        builder.Services.AddHostedService<DemoModelStartup>();
+        builder.Services.AddHostedService<DemoModelStartup>(); // before the queue's worker: resumed jobs may need the demo
+        builder.Services.AddWebUIQueue(builder.Configuration);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -44,6 +45,7 @@ public static class WebHostFactory
         var app = builder.Build();
         app.UseWebUIInterface();
         app.UseAntiforgery();
+        app.MapWebUIQueue();
         app.MapStaticAssets();
         app.MapOutputFiles();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
