@@ -19,6 +19,7 @@ public static class InterfaceServiceCollectionExtensions
         services.AddSingleton<IPromptTokenCounter, PromptTokenService>();
         services.AddSingleton<ScratchImageStore>();
         services.AddScoped<WorkspaceState>();
+        services.AddHostedService<PreviewSettingsSync>();
         return services;
     }
 

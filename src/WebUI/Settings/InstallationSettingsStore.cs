@@ -37,7 +37,13 @@ public sealed class InstallationSettingsStore
         var section = configuration.GetSection(WebUISettings.SectionName);
         var bound = new InterfaceSettingsBinding();
         section.Bind(bound);
-        return bound.ToSettings();
+        var settings = bound.ToSettings();
+        // The queue's preview settings live in "WebUI:Previews" (Method: Approximate|Full|None, EveryNSteps); one source.
+        var previews = section.GetSection("Previews");
+        if (PreviewSettingsSync.MethodName(previews["Method"]) is { } method) settings = settings with { PreviewMethod = method };
+        if (int.TryParse(previews["EveryNSteps"], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int every))
+            settings = settings with { PreviewEveryNSteps = every };
+        return settings;
     }
 
     /// <summary>What appsettings.json says.</summary>
@@ -71,32 +77,32 @@ public sealed class InstallationSettingsStore
     {
         var errors = new Dictionary<string, TextMessage>();
         if (UiCultures.Normalize(s.Language) is null)
-            errors[nameof(s.Language)] = new("Unknown language \"{0}\".", s.Language);
+            errors[nameof(s.Language)] = new TextMessage("Unknown language \"{0}\".", s.Language);
         if (!PreviewMethods.All.Contains(s.PreviewMethod))
-            errors[nameof(s.PreviewMethod)] = new("Unknown preview method \"{0}\".", s.PreviewMethod);
+            errors[nameof(s.PreviewMethod)] = new TextMessage("Unknown preview method \"{0}\".", s.PreviewMethod);
         if (s.PreviewEveryNSteps is < -1 or > 32 || s.PreviewEveryNSteps == 0)
-            errors[nameof(s.PreviewEveryNSteps)] = new("Preview interval must be -1 (end of each batch) or between 1 and 32.");
+            errors[nameof(s.PreviewEveryNSteps)] = new TextMessage("Preview interval must be -1 (end of each batch) or between 1 and 32.");
         if (!SamplerCatalog.Names.Contains(s.DefaultSampler))
-            errors[nameof(s.DefaultSampler)] = new("Unknown sampler \"{0}\".", s.DefaultSampler);
+            errors[nameof(s.DefaultSampler)] = new TextMessage("Unknown sampler \"{0}\".", s.DefaultSampler);
         if (!SamplerCatalog.SchedulerLabels.Contains(s.DefaultScheduler))
-            errors[nameof(s.DefaultScheduler)] = new("Unknown schedule type \"{0}\".", s.DefaultScheduler);
+            errors[nameof(s.DefaultScheduler)] = new TextMessage("Unknown schedule type \"{0}\".", s.DefaultScheduler);
         if (s.DefaultSteps is < 1 or > FormValidator.MaxSteps)
-            errors[nameof(s.DefaultSteps)] = new("Sampling steps must be between 1 and {0}.", FormValidator.MaxSteps);
+            errors[nameof(s.DefaultSteps)] = new TextMessage("Sampling steps must be between 1 and {0}.", FormValidator.MaxSteps);
         CheckSize(errors, nameof(s.DefaultWidth), s.DefaultWidth);
         CheckSize(errors, nameof(s.DefaultHeight), s.DefaultHeight);
         if (string.IsNullOrWhiteSpace(s.OutputsDir) || s.OutputsDir.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || s.OutputsDir.Contains('\0'))
-            errors[nameof(s.OutputsDir)] = new("Output folder must be a folder path.");
+            errors[nameof(s.OutputsDir)] = new TextMessage("Output folder must be a folder path.");
         if (s.IntraOpThreads is < 0 or > 1024)
-            errors[nameof(s.IntraOpThreads)] = new("Threads must be 0 (automatic) or between 1 and 1024.");
+            errors[nameof(s.IntraOpThreads)] = new TextMessage("Threads must be 0 (automatic) or between 1 and 1024.");
         if (!ExecutionProviderNames.All.Contains(s.ExecutionProvider, StringComparer.OrdinalIgnoreCase))
-            errors[nameof(s.ExecutionProvider)] = new("Unknown execution provider \"{0}\".", s.ExecutionProvider);
+            errors[nameof(s.ExecutionProvider)] = new TextMessage("Unknown execution provider \"{0}\".", s.ExecutionProvider);
         return errors;
     }
 
     static void CheckSize(Dictionary<string, TextMessage> errors, string key, int value)
     {
         if (value < FormValidator.MinSize || value > FormValidator.MaxSize || value % FormValidator.SizeStep != 0)
-            errors[key] = new("Size must be a multiple of {0} between {1} and {2} (got {3}).",
+            errors[key] = new TextMessage("Size must be a multiple of {0} between {1} and {2} (got {3}).",
                 FormValidator.SizeStep, FormValidator.MinSize, FormValidator.MaxSize, value);
     }
 

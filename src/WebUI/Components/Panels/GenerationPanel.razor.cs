@@ -9,6 +9,7 @@ using WebUI.Generation;
 using WebUI.Hosting;
 using WebUI.Localization;
 using WebUI.Queue;
+using WebUI.Users;
 
 namespace WebUI.Components.Panels;
 
@@ -26,7 +27,7 @@ public partial class GenerationPanel : IAsyncDisposable
 
     [Inject] WorkspaceState Workspace { get; set; } = default!;
     [Inject] IJobQueue Queue { get; set; } = default!;
-    [Inject] IUserSession User { get; set; } = default!;
+    [Inject] CurrentUser User { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
     [Inject] IJSRuntime JS { get; set; } = default!;
     [Inject] ScratchImageStore Scratch { get; set; } = default!;
@@ -40,7 +41,7 @@ public partial class GenerationPanel : IAsyncDisposable
     JobView? currentJob;
     bool interrupting, showPreview, previewDrawing, previewPending;
     long lastPreviewSequence = -1;
-    DateTime lastRepaint;
+    RepaintThrottle? repaints;
     Dictionary<string, string> errors = [];
     IReadOnlyList<ResultPicture> pictures = [];
     int selected;
@@ -53,6 +54,11 @@ public partial class GenerationPanel : IAsyncDisposable
 
     protected override void OnInitialized()
     {
+        repaints = new RepaintThrottle(ProgressRepaintInterval, work => InvokeAsync(work), () =>
+        {
+            currentJob = jobs?.Current;
+            StateHasChanged();
+        });
         jobs = new PanelJobs(Queue, () => User.UserId, OnJobEvent, OnJobFinishedAsync);
         // A reload (or a second look after a lost connection) picks up this user's unfinished jobs of this kind.
         jobs.Adopt(Queue.Snapshot().Where(j => j.Owner.UserId == User.UserId && j.Owner.Source == JobSource.Ui
@@ -104,7 +110,7 @@ public partial class GenerationPanel : IAsyncDisposable
 
         try
         {
-            jobs.Submit(request, User.Owner);
+            jobs.Submit(request, User.Owner(JobSource.Ui));
             currentJob = jobs.Current;
         }
         catch (ArgumentException e)
@@ -148,11 +154,8 @@ public partial class GenerationPanel : IAsyncDisposable
             await DrawPreviewAsync();
             return;
         }
-        currentJob = jobs?.Current;
-        var now = DateTime.UtcNow;
-        if (e.Kind == "progress" && now - lastRepaint < ProgressRepaintInterval) return;
-        lastRepaint = now;
-        StateHasChanged();
+        if (e.Kind == "progress") repaints!.Request();
+        else repaints!.Now();
     });
 
     /// <summary>
@@ -243,9 +246,9 @@ public partial class GenerationPanel : IAsyncDisposable
         timing = L["Time taken: {0}", FormatSeconds(outcome.Result.Timings.TotalSeconds)];
     }
 
-    static string FormatSeconds(double seconds) => seconds >= 60
-        ? $"{(int)(seconds / 60)} min. {(int)seconds % 60} sec."
-        : string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} sec.");
+    string FormatSeconds(double seconds) => seconds >= 60
+        ? L["{0} min. {1} sec.", (int)(seconds / 60), (int)seconds % 60]
+        : L["{0} sec.", seconds.ToString("0.0", CultureInfo.InvariantCulture)];
 
     // ---- parameters in, pictures out --------------------------------------------------------------------------------
 
