@@ -17,8 +17,9 @@ public sealed partial class WebHostTests(WebUIFactory factory) : IClassFixture<W
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         string html = await response.Content.ReadAsStringAsync();
         Assert.Contains("<title>Stable Diffusion</title>", html);
-        Assert.Contains("id=\"generate\"", html);
-        Assert.Contains("id=\"prompt\"", html);
+        Assert.Contains("id=\"txt2img-generate\"", html);
+        Assert.Contains("id=\"txt2img-prompt\"", html);
+        Assert.Contains("id=\"img2img-generate\"", html);
         Assert.Contains("Stable Diffusion checkpoint", html);
         Assert.Contains("data-interactive=\"false\"", html); // prerendered; the live circuit flips it to true
         Assert.Contains("_framework/blazor.web", html);
