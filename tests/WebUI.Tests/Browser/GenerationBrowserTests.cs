@@ -24,6 +24,14 @@ public sealed class GenerationBrowserTests(BrowserFixture browser) : IDisposable
         await Pages.RecordPreviewFramesAsync(page);
 
         await page.Locator("#txt2img-prompt").FillAsync("a lighthouse on a cliff at sunset");
+        // Ctrl+Up/Down with the caret in a word changes its weight as A1111 does, in steps of 0.1.
+        await page.Locator("#txt2img-prompt").EvaluateAsync("el => el.setSelectionRange(4, 4)");
+        await page.Locator("#txt2img-prompt").PressAsync("Control+ArrowUp");
+        await Expect(page.Locator("#txt2img-prompt")).ToHaveValueAsync("a (lighthouse:1.1) on a cliff at sunset");
+        await page.Locator("#txt2img-prompt").PressAsync("Control+ArrowUp");
+        await page.Locator("#txt2img-prompt").PressAsync("Control+ArrowUp");
+        await page.Locator("#txt2img-prompt").PressAsync("Control+ArrowDown");
+        await Expect(page.Locator("#txt2img-prompt")).ToHaveValueAsync("a (lighthouse:1.2) on a cliff at sunset");
         // The demo checkpoint's own tokenizer counts the words (its vocabulary is not CLIP's, so no fixed number here).
         await Expect(page.Locator("#txt2img-token-counter")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*[1-9]\d*/75\s*$"));
         var clock = Stopwatch.StartNew();
@@ -36,7 +44,7 @@ public sealed class GenerationBrowserTests(BrowserFixture browser) : IDisposable
         Console.WriteLine($"{frames.Length} frames, {frames.Distinct().Count()} distinct");
         Assert.True(frames.Distinct().Count() >= 3, $"expected at least 3 different preview frames, saw {frames.Distinct().Count()} of {frames.Length}");
         Assert.Equal(256, await page.Locator("#txt2img-result-image").EvaluateAsync<int>("img => img.naturalWidth"));
-        await Expect(page.Locator("#txt2img-infotext")).ToContainTextAsync("Steps: 30, Sampler: Euler");
+        await Expect(page.Locator("#txt2img-infotext")).ToContainTextAsync("a (lighthouse:1.2) on a cliff at sunset\nSteps: 30, Sampler: Euler");
         await Expect(page.Locator("#txt2img-generate")).ToBeVisibleAsync();
         Console.WriteLine($"txt2img done {t.ElapsedMilliseconds}");
 
@@ -49,7 +57,7 @@ public sealed class GenerationBrowserTests(BrowserFixture browser) : IDisposable
         string txt2imgFile = Directory.GetFiles(Path.Combine(_data.Path, "outputs", "txt2img-images"), "*.png", SearchOption.AllDirectories).Single();
         await page.Locator("#txt2img-send-img2img").ClickAsync();
         await Expect(page.Locator("#img2img-image img")).ToBeVisibleAsync();
-        await Expect(page.Locator("#img2img-prompt")).ToHaveValueAsync("a lighthouse on a cliff at sunset");
+        await Expect(page.Locator("#img2img-prompt")).ToHaveValueAsync("a (lighthouse:1.2) on a cliff at sunset");
         await page.Locator("#img2img-generate").ClickAsync();
         await Expect(page.Locator("#img2img-result-image")).ToBeVisibleAsync();
         Assert.True(added.TryDequeue(out var img2img));
@@ -77,6 +85,19 @@ public sealed class GenerationBrowserTests(BrowserFixture browser) : IDisposable
             // The default brush is white: the middle of the stroke is white now.
             Assert.Equal(new SixLabors.ImageSharp.PixelFormats.Rgb24(255, 255, 255), drawn[128, 128]);
         }
+
+        // Pasting an infotext into a prompt box fills the fields (A1111's ↙ without the click).
+        await page.Locator("#img2img-prompt").EvaluateAsync("""
+            el => {
+                const data = new DataTransfer();
+                data.setData("text/plain", "a quiet harbour\nSteps: 17, Sampler: Euler a, CFG scale: 4.5, Seed: 99, Size: 320x192");
+                el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+            }
+            """);
+        await Expect(page.Locator("#img2img-steps")).ToHaveValueAsync("17");
+        await Expect(page.Locator("#img2img-prompt")).ToHaveValueAsync("a quiet harbour");
+        await Expect(page.Locator("#img2img-width")).ToHaveValueAsync("320");
+        await Expect(page.Locator("#img2img-seed")).ToHaveValueAsync("99");
         Console.WriteLine($"end {t.ElapsedMilliseconds}");
     }
 

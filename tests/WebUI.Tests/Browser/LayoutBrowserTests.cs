@@ -75,6 +75,22 @@ public sealed class LayoutBrowserTests(BrowserFixture browser) : IDisposable
         await page.ReloadAsync();
         await page.Locator("[data-interactive='true']").WaitForAsync();
         await Expect(page.Locator("#txt2img-generate")).ToHaveTextAsync("Generate");
+
+        // Light theme: switched at once, and kept by the browser for its next visit.
+        Assert.True(await BackgroundLuminanceAsync(page) < 0.2);
+        await page.Locator("#theme-toggle").ClickAsync();
+        await page.WaitForFunctionAsync("() => getComputedStyle(document.body).backgroundColor !== 'rgb(11, 15, 25)'");
+        await page.ReloadAsync();
+        await page.Locator("[data-interactive='true']").WaitForAsync();
+        Assert.True(await BackgroundLuminanceAsync(page) > 0.8);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "desktop-en-light-txt2img.png"), FullPage = true });
+    }
+
+    static async Task<double> BackgroundLuminanceAsync(IPage page)
+    {
+        string color = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        var parts = System.Text.RegularExpressions.Regex.Matches(color, @"\d+").Select(m => double.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]) / 255;
     }
 
     static async Task SwitchLanguageAsync(IPage page, string code)
