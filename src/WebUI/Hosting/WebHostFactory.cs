@@ -1,5 +1,6 @@
 using System.Net;
 using MudBlazor.Services;
+using WebUI.Api;
 using WebUI.Components;
 using WebUI.Generation;
 
@@ -25,6 +26,7 @@ public static class WebHostFactory
         builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>()));
         builder.Services.AddSingleton<IGenerationService>(sp => sp.GetRequiredService<GenerationService>());
         builder.Services.AddHostedService<DemoModelStartup>();
+        builder.Services.AddWebUIApi(settings);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -43,6 +45,7 @@ public static class WebHostFactory
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapOutputFiles();
+        app.MapWebUIApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
