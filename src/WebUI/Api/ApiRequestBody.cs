@@ -17,6 +17,14 @@ static class ApiRequestBody
         });
     }
 
+    /// <summary>The body as a JSON document (any JSON value); 422 as FastAPI for a blank or unparsable body.</summary>
+    public static async Task<System.Text.Json.JsonDocument> ReadDocumentAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        return PydanticReader.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
     /// <summary>A query flag as FastAPI reads a bool parameter; 422 at query.NAME when it is not one.</summary>
     public static bool QueryFlag(HttpRequest request, string name, bool defaultValue)
     {

@@ -14,7 +14,10 @@ static class OptionsEndpoints
 
         api.MapPost("/options", async (HttpContext http, IOptionsStore options, ApiModels models) =>
             {
-                var body = await ApiRequestBody.ReadAsync<Dictionary<string, JsonElement>>(http.Request);
+                using var document = await ApiRequestBody.ReadDocumentAsync(http.Request);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new RequestValidationException(new ValidationIssue(["body"], "value is not a valid dict", "type_error.dict"));
+                var body = document.RootElement.EnumerateObject().Select(p => (p.Name, p.Value)).ToList();
                 var values = new Dictionary<string, object?>(StringComparer.Ordinal);
                 var issues = new List<ValidationIssue>();
                 foreach (var (key, element) in body)

@@ -212,9 +212,13 @@ public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, We
             string name = title.ToLowerInvariant();
             if (!AlwaysOnScripts.Contains(name))
                 throw new ApiHttpException(StatusCodes.Status422UnprocessableEntity, $"always on script {title} not found");
-            var args = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("args", out var a) && a.ValueKind == JsonValueKind.Array
-                ? a.EnumerateArray().ToList() : [];
             var loc = new List<object> { "body", "alwayson_scripts", title, "args" };
+            if (value.ValueKind != JsonValueKind.Object)
+                throw new RequestValidationException(new ValidationIssue(loc.Take(3).ToList(), "value is not a valid dict", "type_error.dict"));
+            bool hasArgs = value.TryGetProperty("args", out var a) && a.ValueKind != JsonValueKind.Null;
+            if (hasArgs && a.ValueKind != JsonValueKind.Array)
+                throw new RequestValidationException(new ValidationIssue(loc, "value is not a valid list", "type_error.list"));
+            var args = hasArgs ? a.EnumerateArray().ToList() : [];
             T? Arg<T>(int index)
             {
                 if (index >= args.Count) return default;

@@ -34,21 +34,23 @@ public static class PydanticReader
     /// </summary>
     public static T Read<T>(ReadOnlyMemory<byte> utf8Body, Action<T, string>? markSet = null) where T : new()
     {
-        JsonDocument document;
+        using var document = Parse(utf8Body);
+        return ReadObject(document.RootElement, markSet);
+    }
+
+    /// <summary>Parses a body; a blank body is FastAPI's "field required", bad JSON its "value_error.jsondecode".</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8Body)
+    {
+        if (IsBlank(utf8Body.Span)) throw new RequestValidationException(new ValidationIssue(["body"], "field required", "value_error.missing"));
         try
         {
-            if (IsBlank(utf8Body.Span)) throw new RequestValidationException(new ValidationIssue(["body"], "field required", "value_error.missing"));
-            document = JsonDocument.Parse(utf8Body, new JsonDocumentOptions { MaxDepth = 64 });
+            return JsonDocument.Parse(utf8Body, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             long position = e.BytePositionInLine ?? 0;
             throw new RequestValidationException(new ValidationIssue(["body", position],
                 $"Invalid JSON at line {(e.LineNumber ?? 0) + 1}, position {position + 1}", "value_error.jsondecode"));
-        }
-        using (document)
-        {
-            return ReadObject(document.RootElement, markSet);
         }
     }
 
