@@ -35,6 +35,9 @@ public static class ApiServiceCollectionExtensions
         OptionsEndpoints.Map(api);
         CatalogEndpoints.Map(api);
         if (app.Services.GetRequiredService<WebUISettings>().ApiServerStop) ServerControlEndpoints.Map(api);
+        // Anything else under /sdapi is FastAPI's 404, not the page's "method not allowed".
+        api.Map("/{**path}", () => ApiResponses.Json(ApiResponses.Ordered(("detail", "Not Found")), StatusCodes.Status404NotFound))
+            .ExcludeFromDescription();
         app.MapWebUIApiDocs();
         return app;
     }
