@@ -11,6 +11,7 @@ public sealed class ApiProgressTests(ApiFactory factory) : IClassFixture<ApiFact
     public async Task Progress_when_idle_is_all_zero()
     {
         using var client = factory.CreateClient();
+        await WaitUntilIdle(factory.Services.GetRequiredService<IJobQueue>()); // another test of this class may still be stopping a job
         var body = await ApiHttp.ReadJson(await client.GetAsync("/sdapi/v1/progress"));
         Assert.Equal(["progress", "eta_relative", "state", "current_image", "textinfo"], ApiHttp.Keys(body));
         Assert.Equal(0, body.GetProperty("progress").GetDouble());
@@ -94,6 +95,13 @@ public sealed class ApiProgressTests(ApiFactory factory) : IClassFixture<ApiFact
         finally
         {
             queue.Cancel(other.Id, "someone");
+            await WaitUntilIdle(queue);
         }
+    }
+
+    static async Task WaitUntilIdle(IJobQueue queue)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (queue.Current is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
     }
 }
