@@ -3,7 +3,8 @@ using WebUI.Diffusion.Models;
 namespace WebUI.Diffusion.Pipelines;
 
 /// <summary>The facts about one image that its infotext records besides the request itself.</summary>
-internal sealed record ImageFacts(long Seed, long Subseed, string ModelName, string? ModelHash, string SamplerName, string ScheduleLabel, string RngSource);
+internal sealed record ImageFacts(long Seed, long Subseed, string ModelName, string? ModelHash, string SamplerName, string ScheduleLabel,
+    string RngSource, IReadOnlyList<KeyValuePair<string, object?>>? Extra = null);
 
 /// <summary>Pixels in and out of the engine: init images for img2img, and finished PNGs with their infotext.</summary>
 internal interface IImageOutput

@@ -58,15 +58,16 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             for (int n = 0; n < request.BatchCount; n++)
             {
                 ct.ThrowIfCancellationRequested();
-                var batchSeeds = seeds.AsSpan(n * batch, batch).ToArray();
-                var noise = new ImageNoise(request.RngSource, batchSeeds, channels, h, w);
+                var noise = new ImageNoise(request.RngSource, seeds.AsSpan(n * batch, batch).ToArray(), channels, h, w,
+                    subseeds.AsSpan(n * batch, batch).ToArray(), request.SubseedStrength, request.SeedResizeFromWidth, request.SeedResizeFromHeight);
                 var plan = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options);
+                denoiser.LcmBoundaryCondition = plan.Info.Kind == SamplerKind.Lcm;
                 double[] sigmas = initLatent is null ? plan.Sigmas : Img2ImgSigmas(plan.Sigmas, request.Steps, request.DenoisingStrength);
 
-                // k-diffusion start: x = x0 + n·σ₀ (x0 = 0 for txt2img).
+                // txt2img: x = n·(σ₀ for k-diffusion, √(1+σ₀²) for the VP-space timestep samplers); img2img: x = x0 + n·σ'₀.
                 var x = new float[batch * perImage];
                 noise.First(x);
-                float s0 = (float)sigmas[0];
+                float s0 = (float)(initLatent is null ? plan.InitialNoiseScale : sigmas[0]);
                 for (int i = 0; i < x.Length; i++) x[i] = x[i] * s0 + (initLatent is null ? 0f : initLatent[i % perImage]);
 
                 int batchIndex = n, steps = sigmas.Length - 1;
@@ -90,7 +91,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                     int index = n * batch + i;
                     var rgb = Decode(x.AsSpan(i * perImage, perImage), channels, h, w, runOptions);
                     var facts = new ImageFacts(seeds[index], subseeds[index], Path.GetFileName(model.Folder.Path), model.Info.Hash,
-                        plan.SamplerName, plan.SchedulerLabel, request.RngSource);
+                        plan.SamplerName, plan.SchedulerLabel, request.RngSource, plan.ExtraGenerationParams);
                     results.Add(images.Finish(rgb, request.Width, request.Height, request, facts));
                 }
             }

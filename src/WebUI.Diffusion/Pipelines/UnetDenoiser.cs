@@ -12,8 +12,10 @@ namespace WebUI.Diffusion.Pipelines;
 /// axis a guided step is one call, with a fixed batch the rows go in calls of that size (padding the last one).
 /// When cond and uncond have different token counts they go in separate calls, as A1111 does by default.
 /// With w = 1 only the cond half runs (the result is identical). All tensors are made once; a step allocates nothing.
+/// It also serves CFG++ samplers (<see cref="IGuidedDenoiser"/>) and, with <see cref="LcmBoundaryCondition"/>, the
+/// LCM sampler (integer LCM timesteps and the consistency boundary condition, <see cref="LcmBoundary"/>).
 /// </summary>
-internal sealed class UnetDenoiser : IDenoiser, IDisposable
+internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
 {
     readonly UnetModel _unet;
     readonly NoiseSchedule _schedule;
@@ -115,14 +117,31 @@ internal sealed class UnetDenoiser : IDenoiser, IDisposable
             throw new ArgumentException($"The {what} needs {e.Tokens} tokens but this UNet export accepts exactly {s}.");
     }
 
-    public void Denoise(ReadOnlySpan<float> x, double sigma, Span<float> denoised)
+    /// <summary>
+    /// LCM mode (A1111's LCMCompVisDenoiser): the UNet gets the nearest of the 50 distilled timesteps and the result
+    /// is D = c_out(t)·x0 + c_skip(t)·x, with x0 the usual ε/v estimate.
+    /// </summary>
+    public bool LcmBoundaryCondition { get; set; }
+
+    public void Denoise(ReadOnlySpan<float> x, double sigma, Span<float> denoised) => Run(x, sigma, _cfg, denoised, default);
+
+    /// <summary>CFG++: guides with w·<paramref name="guidanceScaleMultiplier"/> and also returns the unconditional D_u.</summary>
+    public void DenoiseGuided(ReadOnlySpan<float> x, double sigma, double guidanceScaleMultiplier, Span<float> denoised, Span<float> unconditionalDenoised)
+    {
+        if (unconditionalDenoised.Length != denoised.Length) throw new ArgumentException("The unconditional buffer must match the latent.", nameof(unconditionalDenoised));
+        Run(x, sigma, (float)(_cfg * guidanceScaleMultiplier), denoised, unconditionalDenoised);
+    }
+
+    void Run(ReadOnlySpan<float> x, double sigma, float cfg, Span<float> denoised, Span<float> unconditional)
     {
         int total = _images * _perImage;
         if (x.Length != total || denoised.Length != total)
             throw new ArgumentException($"Latent has {x.Length} values; expected {total} ({_images}×{Channels}×{Height}×{Width}).");
         ModelCalls++;
         float cIn = (float)(1 / Math.Sqrt(sigma * sigma + 1));
-        _timestep.Fill(_unet.TimestepIsInteger ? _schedule.SigmaToNearestT(sigma) : _schedule.SigmaToT(sigma));
+        double t = LcmBoundaryCondition ? LcmBoundary.Timestep(_schedule, sigma)
+            : _unet.TimestepIsInteger ? _schedule.SigmaToNearestT(sigma) : _schedule.SigmaToT(sigma);
+        _timestep.Fill(t);
 
         foreach (var call in _calls)
         {
@@ -140,29 +159,41 @@ internal sealed class UnetDenoiser : IDenoiser, IDisposable
             UnetCalls++;
             call.Output.Read(_out.AsSpan(call.FirstRow * _perImage, call.Rows * _perImage));
         }
-        Combine(x, sigma, denoised);
+        Combine(x, sigma, (int)t, cfg, denoised, unconditional);
     }
 
-    void Combine(ReadOnlySpan<float> x, double sigma, Span<float> denoised)
+    void Combine(ReadOnlySpan<float> x, double sigma, int timestep, float w, Span<float> denoised, Span<float> unconditional)
     {
-        // ε: D = x − σ·ε.  v: D = x/(σ²+1) − σ/√(σ²+1)·v.  Guidance is affine, so it is applied to ε/v directly.
-        float cSkip, cOut;
-        if (_prediction == PredictionType.Epsilon) { cSkip = 1f; cOut = (float)-sigma; }
-        else { cSkip = (float)(1 / (sigma * sigma + 1)); cOut = (float)(-sigma / Math.Sqrt(sigma * sigma + 1)); }
+        // ε: D = x − σ·ε.  v: D = x/(σ²+1) − σ/√(σ²+1)·v.  Guidance is affine, so it is applied to ε/v directly;
+        // so is LCM's boundary condition D = c_out·x0 + c_skip·x, which folds into the same two coefficients.
+        double cSkip, cOut;
+        if (_prediction == PredictionType.Epsilon) { cSkip = 1; cOut = -sigma; }
+        else { cSkip = 1 / (sigma * sigma + 1); cOut = -sigma / Math.Sqrt(sigma * sigma + 1); }
+        if (LcmBoundaryCondition)
+        {
+            var (lcmSkip, lcmOut) = LcmBoundary.Scalings(timestep);
+            cSkip = lcmOut * cSkip + lcmSkip;
+            cOut = lcmOut * cOut;
+        }
+        float a = (float)cSkip, b = (float)cOut;
         int n = _images * _perImage;
         var cond = _out.AsSpan(0, n);
         if (_guided)
         {
             var uncond = _out.AsSpan(n, n);
-            float w = _cfg;
             for (int i = 0; i < n; i++)
             {
                 float e = uncond[i] + w * (cond[i] - uncond[i]);
-                denoised[i] = cSkip * x[i] + cOut * e;
+                denoised[i] = a * x[i] + b * e;
             }
+            if (!unconditional.IsEmpty)
+                for (int i = 0; i < n; i++) unconditional[i] = a * x[i] + b * uncond[i];
         }
         else
-            for (int i = 0; i < n; i++) denoised[i] = cSkip * x[i] + cOut * cond[i];
+        {
+            for (int i = 0; i < n; i++) denoised[i] = a * x[i] + b * cond[i];
+            if (!unconditional.IsEmpty) denoised.CopyTo(unconditional);
+        }
     }
 
     public void Dispose()

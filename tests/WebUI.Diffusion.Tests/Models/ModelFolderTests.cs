@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using WebUI.Diffusion.Models;
 using WebUI.Diffusion.Pipelines;
+using WebUI.Diffusion.Sampling;
 using WebUI.Diffusion.Tests.Pipelines;
 
 namespace WebUI.Diffusion.Tests.Models;
@@ -96,7 +97,7 @@ public sealed class ModelFolderTests : IDisposable
         var f = ModelFolder.Open(dir);
         Assert.Equal(PredictionType.VPrediction, f.Scheduler.PredictionType);
         Assert.Equal(0.13025, f.VaeScalingFactor);
-        Assert.Equal(global::WebUI.Diffusion.Sampling.NoiseSchedule.Default.Sigmas, f.Scheduler.BuildSchedule().Sigmas);
+        Assert.Equal(NoiseSchedule.Default.Sigmas, f.Scheduler.BuildSchedule().Sigmas);
 
         var plain = ModelFolder.Open(Model("e", new FakeModelSpec { ScalingFactor = null, ModelIndex = false }));
         Assert.Equal(ModelFolder.DefaultVaeScalingFactor, plain.VaeScalingFactor);
@@ -128,7 +129,7 @@ public sealed class ModelFolderTests : IDisposable
         string path = _dir.Sub("sched.json");
         File.WriteAllText(path, """{"beta_schedule": "linear", "beta_start": 0.0001, "beta_end": 0.02}""");
         var linear = SchedulerConfig.Load(path, "s").BuildSchedule();
-        Assert.Equal(global::WebUI.Diffusion.Sampling.NoiseSchedule.Linear(0.0001, 0.02).Sigmas, linear.Sigmas);
+        Assert.Equal(NoiseSchedule.Linear(0.0001, 0.02).Sigmas, linear.Sigmas);
 
         File.WriteAllText(path, """{"beta_schedule": "squaredcos_cap_v2"}""");
         var cosine = SchedulerConfig.Load(path, "s").BuildSchedule();
@@ -137,7 +138,7 @@ public sealed class ModelFolderTests : IDisposable
         File.WriteAllText(path, """{"rescale_betas_zero_snr": true}""");
         var zsnr = SchedulerConfig.Load(path, "s").BuildSchedule();
         Assert.Equal(Math.Pow(2, -24), zsnr.AlphasCumprod[^1]);
-        Assert.Equal(global::WebUI.Diffusion.Sampling.NoiseSchedule.Default.AlphasCumprod[0], zsnr.AlphasCumprod[0], 12);
+        Assert.Equal(NoiseSchedule.Default.AlphasCumprod[0], zsnr.AlphasCumprod[0], 12);
 
         File.WriteAllText(path, """{"beta_schedule": "sigmoid"}""");
         Assert.Contains("beta_schedule 'sigmoid' is not supported", Assert.Throws<ModelFolderException>(() => SchedulerConfig.Load(path, "s")).Message);

@@ -126,6 +126,47 @@ public sealed class GenerationEngineTests : IDisposable
         Assert.Equal([50L, 51, 52], r.Images.Select(i => i.Subseed));
     }
 
+    public static TheoryData<string> AllSamplers => new(SamplerCatalog.Names);
+
+    [Theory]
+    [MemberData(nameof(AllSamplers))]
+    public void Every_sampler_reaches_the_ideal_denoisers_x0_through_the_engine(string sampler)
+    {
+        // Covers the sampler kinds' wiring: k-diffusion, timestep samplers (unit VP noise), CFG++ (IGuidedDenoiser), LCM.
+        AddModel("m", new FakeModelSpec { Unet = Unet(), ScalingFactor = 1 });
+        using var engine = Engine();
+        var r = engine.Generate(Request("m") with { Sampler = sampler, Steps = 8 });
+        var x0 = FakeUnet.DefaultX0(4, L, L);
+        var rgb = _output.Images.Single().Rgb;
+        // DDIM/PLMS-style samplers end at ᾱ₀ < 1, leaving ≈ σ_min·noise (diffusion-reference §8.8).
+        for (int p = 0; p < L * L; p++)
+            Assert.Equal(FakeModelFolder.DecoderGain * x0[p], rgb[p / L * 8 * Size + p % L * 8], 0.1);
+        Assert.Equal(sampler, _output.Images[0].Facts.SamplerName);
+        Assert.True(r.Timings.UnetCalls >= 1);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0, 0)]
+    [InlineData(0.3, 0, 0)]
+    [InlineData(0.0, 48, 32)]
+    public void Initial_noise_honours_variation_seed_and_seed_resize(double strength, int resizeW, int resizeH)
+    {
+        // One Euler step with the Gaussian denoiser maps x = n·σ₀ to D = x·s²/(s²+σ₀²): the noise can be read back.
+        const double s = 0.5;
+        AddModel("g", new FakeModelSpec { Unet = Unet() with { GaussianS = s }, ScalingFactor = 1 });
+        using var engine = Engine();
+        var request = Request("g") with { Steps = 1, Seed = 5, Subseed = 9, SubseedStrength = strength, SeedResizeFromWidth = resizeW, SeedResizeFromHeight = resizeH, BatchSize = 2 };
+        engine.Generate(request);
+        var plan = SamplerCatalog.Plan("Euler", "Karras", 1, NoiseSchedule.Default);
+        double s0 = plan.Sigmas[0], gain = s0 * s * s / (s * s + s0 * s0);
+        var expected = new float[2 * 4 * L * L];
+        long[] seeds = strength != 0 ? [5, 5] : [5, 6];
+        new ImageNoise("GPU", seeds, 4, L, L, [9, 10], strength, resizeW, resizeH).First(expected);
+        for (int i = 0; i < 2; i++)
+            for (int p = 0; p < L * L; p++)
+                Assert.Equal(FakeModelFolder.DecoderGain * expected[i * 4 * L * L + p] * gain, _output.Images[i].Rgb[p / L * 8 * Size + p % L * 8], 1e-3);
+    }
+
     [Fact]
     public void Seed_minus_one_draws_a_random_seed_in_A1111_range()
     {

@@ -101,6 +101,16 @@ public sealed class TinyModelEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Sampler_settings_reach_the_infotext()
+    {
+        Build("tiny", TinyDialect.OptimumFp32);
+        using var engine = Engine();
+        var image = engine.Generate(Request("tiny") with { Sampler = "Euler a", Eta = 0.5, Subseed = 3, SubseedStrength = 0.25 }).Images[0];
+        Assert.EndsWith("Steps: 4, Sampler: Euler a, Schedule type: Automatic, CFG scale: 7, Seed: 1, Size: 64x64, Model hash: "
+            + engine.LoadedModel!.Hash + ", Model: tiny, Variation seed: 3, Variation seed strength: 0.25, Eta: 0.5", image.Infotext);
+    }
+
+    [Fact]
     public void A_bad_init_image_is_a_bad_request()
     {
         Build("tiny", TinyDialect.OptimumFp32);

@@ -103,6 +103,44 @@ public sealed class UnetDenoiserTests
     }
 
     [Fact]
+    public void Cfg_plus_plus_gets_the_scaled_guidance_and_the_unconditional_estimate()
+    {
+        const float a = 2f, mc = 0.3f, mu = -0.1f;
+        const double w = 7.5, m = 1 / 12.5;
+        using var unet = Load(new FakeUnetSpec { CondShift = a, Prediction = PredictionType.VPrediction });
+        using var ro = new RunOptions();
+        using var d = new UnetDenoiser(unet, NoiseSchedule.Default, PredictionType.VPrediction, 1, H, W, Constant(mc), Constant(mu), w, ro);
+        var x = Enumerable.Range(0, C * H * W).Select(i => (float)Math.Sin(i)).ToArray();
+        var den = new float[x.Length];
+        var unc = new float[x.Length];
+        d.DenoiseGuided(x, 4.0, m, den, unc);
+        var x0 = FakeUnet.DefaultX0(C, H, W);
+        Assert.Equal(x0[3] + a * (mu + w * m * (mc - mu)), den[3], 3e-4);
+        Assert.Equal(x0[3] + a * mu, unc[3], 3e-4);
+        Assert.Equal(1, d.ModelCalls);
+    }
+
+    [Fact]
+    public void Lcm_mode_feeds_the_distilled_timestep_and_applies_the_boundary_condition()
+    {
+        // A fake whose ideal x0 is fixed: with the LCM timestep t the graph sees σ(t), so the engine's ε-estimate
+        // x − σ·ε is not x0 unless σ(t) = σ. Use σ exactly at an LCM timestep to check the boundary formula.
+        using var unet = Load(new FakeUnetSpec());
+        using var ro = new RunOptions();
+        using var d = new UnetDenoiser(unet, NoiseSchedule.Default, PredictionType.Epsilon, 1, H, W, Constant(0.1f), null, 1, ro) { LcmBoundaryCondition = true };
+        int t = 20 * 30 + 19;
+        double sigma = NoiseSchedule.Default.Sigmas[t];
+        Assert.Equal(t, LcmBoundary.Timestep(NoiseSchedule.Default, sigma));
+        var x = Enumerable.Range(0, C * H * W).Select(i => (float)Math.Cos(i) * 5).ToArray();
+        var den = new float[x.Length];
+        d.Denoise(x, sigma, den);
+        var (cSkip, cOut) = LcmBoundary.Scalings(t);
+        var x0 = FakeUnet.DefaultX0(C, H, W);
+        for (int i = 0; i < x.Length; i += 17)
+            Assert.Equal(cOut * x0[i] + cSkip * x[i], den[i], 2e-3);
+    }
+
+    [Fact]
     public void Cfg_scale_one_runs_the_cond_half_only()
     {
         const float a = 2f, j = 0.01f;

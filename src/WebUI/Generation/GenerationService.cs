@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using WebUI.Diffusion.Models;
+using WebUI.Diffusion.Pipelines;
+using WebUI.Hosting;
+
+namespace WebUI.Generation;
+
+/// <summary>
+/// The host's only door to the engine: one worker (a SemaphoreSlim(1)) runs jobs one at a time, off the caller's
+/// thread, and saves what they produce the way A1111 does. The web page, the CLI verbs and the benchmark all go through it.
+/// </summary>
+public sealed class GenerationService : IGenerationService, IDisposable
+{
+    readonly GenerationEngine _engine;
+    readonly WebUIPaths _paths;
+    readonly SemaphoreSlim _worker = new(1, 1);
+
+    public GenerationService(GenerationEngine engine, WebUIPaths paths)
+    {
+        _engine = engine;
+        _paths = paths;
+    }
+
+    /// <summary>Creates the engine for these settings (models under the data dir, threads and provider from settings).</summary>
+    public static GenerationService Create(WebUISettings settings, WebUIPaths paths) =>
+        new(new GenerationEngine(EngineOptionsFor(settings, paths)), paths);
+
+    public static EngineOptions EngineOptionsFor(WebUISettings settings, WebUIPaths paths) => new()
+    {
+        ModelsDir = paths.ModelsDir,
+        IntraOpThreads = settings.IntraOpThreads,
+        ExecutionProvider = settings.ExecutionProvider,
+    };
+
+    public WebUIPaths Paths => _paths;
+
+    public bool IsBusy => _worker.CurrentCount == 0;
+
+    public IReadOnlyList<CheckpointInfo> ListCheckpoints() =>
+        _engine.ListModels().Select(m => new CheckpointInfo(m.Name, m.Hash)).ToList();
+
+    public ModelInfo ResolveModel(string nameOrPath) => _engine.ResolveModel(nameOrPath);
+
+    public int[] Tokenize(string model, string text) => _engine.Tokenize(model, text);
+
+    public IReadOnlyList<string> ExecutionProviders => _engine.ExecutionProviders;
+
+    public async Task<GenerationOutcome> GenerateAsync(GenerationRequest request, Action<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await _worker.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The engine is synchronous and CPU-bound: keep it off the Blazor circuit's thread.
+            return await Task.Run(() => Run(request, OutputTarget.Default, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _worker.Release();
+        }
+    }
+
+    /// <summary>The blocking form for the CLI; same worker, chosen output place.</summary>
+    public GenerationOutcome Generate(GenerationRequest request, OutputTarget target, Action<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        _worker.Wait(cancellationToken);
+        try
+        {
+            return Run(request, target, progress, cancellationToken);
+        }
+        finally
+        {
+            _worker.Release();
+        }
+    }
+
+    GenerationOutcome Run(GenerationRequest request, OutputTarget target, Action<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        Action<GenerationProgress>? onStep = progress is null ? null : p => progress(ToJobProgress(p));
+        GenerationResult result = _engine.Generate(request, onStep, cancellationToken);
+        var pictures = Save(result, target);
+        if (target is OutputTarget.DatedFolders && pictures.Count > 0)
+            WriteLastParameters(pictures[0].Infotext);
+        return new GenerationOutcome(pictures, result.Timings, clock.Elapsed);
+    }
+
+    internal static JobProgress ToJobProgress(GenerationProgress p) => new(p.Batch + 1, p.BatchCount, p.Step + 1, p.Steps);
+
+    List<SavedPicture> Save(GenerationResult result, OutputTarget target)
+    {
+        var saved = new List<SavedPicture>(result.Images.Count);
+        string datedFolder = Path.Combine(
+            result.Request.IsImg2Img ? _paths.Img2ImgDir : _paths.Txt2ImgDir,
+            DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        for (int i = 0; i < result.Images.Count; i++)
+        {
+            GeneratedImage image = result.Images[i];
+            string? path = target switch
+            {
+                OutputTarget.DatedFolders => OutputWriter.SaveNumbered(datedFolder, image.Seed, image.Png),
+                OutputTarget.IntoFolder f => OutputWriter.SaveNumbered(Path.GetFullPath(f.Directory), image.Seed, image.Png),
+                OutputTarget.AsFile f => OutputWriter.SaveExact(OutputWriter.IndexedFileName(f.Path, i), image.Png),
+                _ => null,
+            };
+            saved.Add(new SavedPicture(path ?? "", path is null ? null : OutputUrls.For(_paths, path), image.Seed, image.Width, image.Height, image.Infotext));
+        }
+        return saved;
+    }
+
+    void WriteLastParameters(string infotext)
+    {
+        try
+        {
+            Directory.CreateDirectory(_paths.DataDir);
+            File.WriteAllText(_paths.ParamsFile, infotext);
+        }
+        catch (IOException)
+        {
+            // params.txt is a convenience (A1111's "paste last prompt"); a locked file must not fail the job.
+        }
+    }
+
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _worker.Dispose();
+    }
+}

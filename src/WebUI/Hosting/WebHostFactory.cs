@@ -1,0 +1,49 @@
+using System.Net;
+using MudBlazor.Services;
+using WebUI.Components;
+using WebUI.Generation;
+
+namespace WebUI.Hosting;
+
+/// <summary>What `webui serve` was given on the command line; null means "take it from settings".</summary>
+public sealed record ServeOptions(string? DataDir = null, int? Port = null, bool? Listen = null);
+
+/// <summary>Builds the Blazor Web App (InteractiveServer everywhere, MudBlazor) around the generation service.</summary>
+public static class WebHostFactory
+{
+    /// <param name="hostArgs">ASP.NET-style <c>--key=value</c> arguments, passed through to the host's configuration.</param>
+    public static WebApplication Build(string[] hostArgs, ServeOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs });
+        SettingsLoader.AddShippedDefaults(builder.Configuration);
+        builder.Configuration.AddInMemoryCollection(SettingsLoader.Overrides(options.DataDir, options.Port, options.Listen));
+
+        var settings = SettingsLoader.Bind(builder.Configuration);
+        var paths = WebUIPaths.From(settings);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(paths);
+        builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>()));
+        builder.Services.AddSingleton<IGenerationService>(sp => sp.GetRequiredService<GenerationService>());
+        builder.Services.AddHostedService<DemoModelStartup>();
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+
+        // Outside Development the _content/ and _framework/ assets of a build (not a publish) are only found through the
+        // static web assets manifest; harmless after publish.
+        builder.WebHost.UseStaticWebAssets();
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            var address = settings.Listen ? IPAddress.Any : IPAddress.Loopback;
+            int port = options.Port ?? PortFinder.FirstFree(address, settings.Port);
+            builder.WebHost.UseUrls($"http://{(settings.Listen ? "0.0.0.0" : "127.0.0.1")}:{port}");
+        }
+
+        var app = builder.Build();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapOutputFiles();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+namespace WebUI.Hosting;
+
+/// <summary>
+/// The "WebUI" section of appsettings.json. Command-line flags override these values
+/// (see <see cref="SettingsLoader"/>); relative directories are relative to the current directory
+/// (DataDir) or to the data directory (ModelsDir, OutputsDir), as A1111's --data-dir works.
+/// </summary>
+public sealed class WebUISettings
+{
+    public const string SectionName = "WebUI";
+
+    /// <summary>A1111's default port; when it is busy and not given explicitly, the next free one is used.</summary>
+    public int Port { get; set; } = 7860;
+
+    /// <summary>Bind 0.0.0.0 (all interfaces) instead of 127.0.0.1.</summary>
+    public bool Listen { get; set; }
+
+    public string DataDir { get; set; } = "data";
+    public string ModelsDir { get; set; } = "models";
+    public string OutputsDir { get; set; } = "outputs";
+
+    /// <summary>ONNX Runtime intra-op threads; 0 lets the engine choose.</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>"Auto", "Cpu", "Cuda" or "DirectML" (the latter two need the matching build switch).</summary>
+    public string ExecutionProvider { get; set; } = "Auto";
+}
