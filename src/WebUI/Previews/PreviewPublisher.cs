@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Globalization;
+using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
@@ -189,11 +190,21 @@ public sealed class PreviewPublisher
         return image;
     }
 
-    /// <summary>{"factors":[[r,g,b],...],"bias":[r,g,b]} — what webuiPreview.draw expects.</summary>
+    /// <summary>{"factors":[[r,g,b],...],"bias":[r,g,b]} — what webuiPreview.draw expects (floats round-trip exactly).</summary>
     public static string ToJson(PreviewMatrix matrix)
     {
-        var factors = new float[matrix.Channels][];
-        for (int c = 0; c < factors.Length; c++) factors[c] = [matrix.Factors[c, 0], matrix.Factors[c, 1], matrix.Factors[c, 2]];
-        return JsonSerializer.Serialize(new { factors, bias = matrix.Bias ?? [0f, 0f, 0f] });
+        var json = new StringBuilder("{\"factors\":[");
+        for (int c = 0; c < matrix.Channels; c++)
+        {
+            if (c > 0) json.Append(',');
+            json.Append('[').Append(Number(matrix.Factors[c, 0])).Append(',').Append(Number(matrix.Factors[c, 1]))
+                .Append(',').Append(Number(matrix.Factors[c, 2])).Append(']');
+        }
+        var bias = matrix.Bias ?? [0f, 0f, 0f];
+        json.Append("],\"bias\":[").Append(Number(bias[0])).Append(',').Append(Number(bias[1])).Append(',').Append(Number(bias[2])).Append("]}");
+        return json.ToString();
     }
+
+    static string Number(float value) =>
+        float.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : throw new ArgumentException("The preview matrix must be finite.");
 }

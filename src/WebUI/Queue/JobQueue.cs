@@ -65,8 +65,6 @@ public sealed class JobQueue : IJobQueue
                 UserId = owner.UserId,
                 DisplayName = owner.DisplayName,
                 Source = owner.Source,
-                RequestJson = JobStore.SerializeRequest(request),
-                InitImage = request.InitImage,
                 SaveImages = options.SaveImages,
                 CreatedUtc = _time.GetUtcNow().UtcDateTime,
                 Sequence = _nextSequence,
@@ -74,7 +72,7 @@ public sealed class JobQueue : IJobQueue
                 State = JobState.Queued,
             };
             _nextSequence++;
-            _store.Upsert(doc);
+            _store.Insert(doc, request);
             var entry = new JobEntry(doc, owner, request, options);
             _jobs[doc.Id] = entry;
             Reorder();
@@ -158,7 +156,7 @@ public sealed class JobQueue : IJobQueue
             {
                 if (own[i].Doc.UserOrder == keys[i]) continue;
                 own[i].Doc.UserOrder = keys[i];
-                _store.Upsert(own[i].Doc);
+                _store.Update(own[i].Doc);
             }
             Reorder();
         }
@@ -208,7 +206,7 @@ public sealed class JobQueue : IJobQueue
                     next.Control = new GenerationControl();
                     next.Clock = new ProgressClock(next.Doc.Id, next.Request.BatchCount, next.Request.Steps, _time);
                     next.Progress = next.Clock.Initial();
-                    _store.Upsert(next.Doc);
+                    _store.Update(next.Doc);
                     Reorder();
                 }
             }
@@ -277,10 +275,15 @@ public sealed class JobQueue : IJobQueue
         doc.State = state;
         doc.Error = error;
         doc.FinishedUtc = _time.GetUtcNow().UtcDateTime;
-        doc.InitImage = null; // the record only needs to say what happened; the request's picture is the big part
         doc.Interrupted = state == JobState.Canceled && doc.StartedUtc is not null;
         doc.SavedPaths = result?.Saved.Select(p => p.FilePath).Where(p => p.Length > 0).ToList() ?? [];
-        _store.Upsert(doc);
+        _store.Update(doc);
+        if (entry.Request.InitImage is not null)
+        {
+            // The record only needs to say what happened; the init image is the big part of it.
+            entry.Request = entry.Request with { InitImage = null };
+            _store.SaveRequest(doc.Id, entry.Request);
+        }
         entry.Cancellation?.Dispose();
         entry.Cancellation = null;
         entry.Control = null;
@@ -338,7 +341,7 @@ public sealed class JobQueue : IJobQueue
         foreach (var doc in _store.LoadAll())
         {
             GenerationRequest request;
-            try { request = JobStore.DeserializeRequest(doc); }
+            try { request = _store.LoadRequest(doc.Id); }
             catch (InvalidDataException e)
             {
                 _log?.LogWarning(e, "Dropping stored job {Id}", doc.Id);
@@ -349,7 +352,7 @@ public sealed class JobQueue : IJobQueue
             {
                 doc.State = JobState.Queued;
                 doc.StartedUtc = null;
-                _store.Upsert(doc);
+                _store.Update(doc);
             }
             var owner = new JobOwner(doc.UserId, doc.DisplayName, doc.Source);
             var entry = new JobEntry(doc, owner, request, new JobOptions { SaveImages = doc.SaveImages });
@@ -439,7 +442,7 @@ internal sealed class JobEntry
 
     public JobDocument Doc { get; }
     public JobOwner Owner { get; }
-    public GenerationRequest Request { get; }
+    public GenerationRequest Request { get; set; }
     public JobOptions Options { get; }
     /// <summary>Completed when the job ends; null for records restored finished, or whose pictures were dropped from memory.</summary>
     public TaskCompletionSource<JobOutcome>? Completion { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
