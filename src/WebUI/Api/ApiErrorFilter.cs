@@ -25,6 +25,11 @@ sealed class ApiErrorFilter : IEndpointFilter
         {
             return ApiResponses.Error(e.StatusCode, e.Detail);
         }
+        catch (WebUI.Diffusion.Models.ModelFolderException e)
+        {
+            return ApiResponses.Json(ApiResponses.Ordered(("error", nameof(WebUI.Diffusion.Models.ModelFolderException)), ("detail", e.Message), ("body", ""), ("errors", e.Message)),
+                StatusCodes.Status500InternalServerError);
+        }
         catch (ModelNotFoundException e)
         {
             return ApiResponses.Error(StatusCodes.Status404NotFound, e.Message);
@@ -36,6 +41,13 @@ sealed class ApiErrorFilter : IEndpointFilter
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
         {
             return ApiResponses.Validation([new ValidationIssue(["body"], e.Message, "value_error")]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A server-side failure (a broken model folder, a full disk): A1111's body, named after the exception.
+            context.HttpContext.RequestServices.GetService<ILogger<ApiErrorFilter>>()?.LogError(e, "API request failed");
+            return ApiResponses.Json(ApiResponses.Ordered(("error", e.GetType().Name), ("detail", ""), ("body", ""), ("errors", e.Message)),
+                StatusCodes.Status500InternalServerError);
         }
     }
 }
