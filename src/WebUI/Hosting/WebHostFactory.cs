@@ -1,5 +1,6 @@
 using System.Net;
 using MudBlazor.Services;
+using WebUI.Api;
 using WebUI.Components;
 using WebUI.Generation;
 using WebUI.Queue;
@@ -27,6 +28,7 @@ public static class WebHostFactory
         builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>()));
         builder.Services.AddHostedService<DemoModelStartup>(); // before the queue's worker: resumed jobs may need the demo
         builder.Services.AddWebUIQueue(builder.Configuration);
+        builder.Services.AddWebUIApi(settings);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -48,6 +50,7 @@ public static class WebHostFactory
         app.MapWebUIQueue();
         app.MapStaticAssets();
         app.MapOutputFiles();
+        app.MapWebUIApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

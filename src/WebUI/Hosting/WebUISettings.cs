@@ -24,4 +24,10 @@ public sealed class WebUISettings
 
     /// <summary>"Auto", "Cpu", "Cuda" or "DirectML" (the latter two need the matching build switch).</summary>
     public string ExecutionProvider { get; set; } = "Auto";
+
+    /// <summary>A1111's --api-auth: "user:pass[,user2:pass2]" turns on HTTP basic auth for /sdapi; empty = open.</summary>
+    public string? ApiAuth { get; set; }
+
+    /// <summary>A1111's --api-server-stop: registers /sdapi/v1/server-kill, -restart and -stop.</summary>
+    public bool ApiServerStop { get; set; }
 }
