@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WebUI.Diffusion.Pipelines;
 using WebUI.Generation;
+using WebUI.History;
 using WebUI.Hosting;
 
 namespace WebUI.Cli;

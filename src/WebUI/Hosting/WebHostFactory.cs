@@ -2,6 +2,7 @@ using System.Net;
 using MudBlazor.Services;
 using WebUI.Components;
 using WebUI.Generation;
+using WebUI.History;
 
 namespace WebUI.Hosting;
 
@@ -22,9 +23,10 @@ public static class WebHostFactory
         var paths = WebUIPaths.From(settings);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(paths);
-        builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>()));
+        builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>(), sp.GetRequiredService<ImageSaver>()));
         builder.Services.AddSingleton<IGenerationService>(sp => sp.GetRequiredService<GenerationService>());
         builder.Services.AddHostedService<DemoModelStartup>();
+        builder.Services.AddWebUIHistory();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -43,6 +45,7 @@ public static class WebHostFactory
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapOutputFiles();
+        app.MapHistory();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -24,4 +24,10 @@ public sealed class WebUISettings
 
     /// <summary>"Auto", "Cpu", "Cuda" or "DirectML" (the latter two need the matching build switch).</summary>
     public string ExecutionProvider { get; set; } = "Auto";
+
+    /// <summary>A1111's "Saving images/grids" settings (section WebUI:Saving).</summary>
+    public History.SavingOptions Saving { get; set; } = new();
+
+    /// <summary>The image history: extra folders, reconcile, thumbnails (section WebUI:History).</summary>
+    public History.HistoryOptions History { get; set; } = new();
 }
