@@ -33,7 +33,7 @@ public sealed class HistoryCatalog
     readonly WordIndex _words = new(), _negativeWords = new();
     int _favourites;
     long _version;
-    readonly List<(HistoryQuery Query, long Version, int[] Slots)> _cache = [];
+    readonly List<(HistoryQuery Query, long Version, ArraySegment<int> Slots)> _cache = [];
 
     /// <summary>Bumped by every change; a cached query result is valid for one version.</summary>
     public long Version { get { lock (_gate) return _version; } }
@@ -114,15 +114,15 @@ public sealed class HistoryCatalog
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         lock (_gate)
         {
-            int[] result = Evaluate(query);
-            int end = Math.Min(result.Length, start + count);
+            var result = Evaluate(query);
+            int end = Math.Min(result.Count, start + count);
             var items = new List<HistoryItem>(Math.Max(0, end - start));
             for (int i = start; i < end; i++)
             {
                 ref var e = ref _entries[result[i]];
                 items.Add(new HistoryItem(e.Id, new DateTime(e.Created, DateTimeKind.Utc), e.Width, e.Height, e.Favourite, _kinds.Name(e.Kind)));
             }
-            return new HistoryPage(result.Length, start, items);
+            return new HistoryPage(result.Count, start, items);
         }
     }
 
@@ -132,7 +132,9 @@ public sealed class HistoryCatalog
         lock (_gate)
         {
             if (!_slotOf.TryGetValue(id, out int slot)) return -1;
-            return Array.IndexOf(Evaluate(query), slot);
+            var result = Evaluate(query);
+            int at = Array.IndexOf(result.Array!, slot, 0, result.Count);
+            return at;
         }
     }
 
@@ -144,7 +146,8 @@ public sealed class HistoryCatalog
         }
     }
 
-    int[] Evaluate(HistoryQuery query)
+    /// <summary>The query's slots, newest first (cached per index version).</summary>
+    ArraySegment<int> Evaluate(HistoryQuery query)
     {
         foreach (var (cachedQuery, cachedVersion, cachedSlots) in _cache)
             if (cachedVersion == _version && cachedQuery == query) return cachedSlots;
@@ -156,7 +159,10 @@ public sealed class HistoryCatalog
         long from = query.FromUtc?.ToUniversalTime().Ticks ?? long.MinValue, to = query.ToUtc?.ToUniversalTime().Ticks ?? long.MaxValue;
         bool impossible = model == -2 || sampler == -2 || user == -2 || kind == -2 || size == -2;
 
-        var result = new List<int>(impossible ? 0 : mask is null ? _order.Count : 256);
+        // One array as large as the index, filled in place: a growing list would allocate several large-object-heap
+        // arrays per query, and their collection is what makes a page slow now and then.
+        var result = new int[impossible ? 0 : _order.Count];
+        int found = 0;
         if (!impossible)
         {
             foreach (int slot in _order)
@@ -170,10 +176,10 @@ public sealed class HistoryCatalog
                 if (kind >= 0 ? e.Kind != kind : !query.IncludeGrids && e.Kind == grid) continue;
                 if (query.FavouritesOnly && !e.Favourite) continue;
                 if (mask is not null && (mask[slot >> 6] & (1UL << (slot & 63))) == 0) continue;
-                result.Add(slot);
+                result[found++] = slot;
             }
         }
-        int[] slots = [.. result];
+        var slots = new ArraySegment<int>(found < result.Length / 4 ? result[..found] : result, 0, found);
         if (_cache.Count >= 8) _cache.RemoveAt(0);
         _cache.Add((query, _version, slots));
         return slots;

@@ -59,10 +59,6 @@ public sealed class HistoryRecord
     public bool Favourite { get; set; }
     public List<string> Tags { get; set; } = [];
 
-    /// <summary>Search tokens (see <see cref="PromptWords"/>) of the prompt and of the negative prompt.</summary>
-    public string[] Words { get; set; } = [];
-    public string[] NegativeWords { get; set; } = [];
-
     /// <summary>Name of the cached thumbnail under &lt;data&gt;/cache/thumbnails (derived from path, size and time).</summary>
     public string Thumbnail { get; set; } = "";
 

@@ -35,7 +35,6 @@ public static class HistoryRecordFactory
         if (string.IsNullOrWhiteSpace(record.Infotext))
         {
             record.Parameters = [];
-            record.Words = record.NegativeWords = [];
             return;
         }
         var parsed = Infotext.Parse(record.Infotext);
@@ -59,8 +58,6 @@ public static class HistoryRecordFactory
             parameters[key] = value;
         }
         record.Parameters = parameters;
-        record.Words = PromptWords.Of(record.Prompt);
-        record.NegativeWords = PromptWords.Of(record.NegativePrompt);
     }
 
     /// <summary>A1111's folder names say what a picture is; for other folders the infotext decides.</summary>
@@ -85,5 +82,5 @@ public static class HistoryRecordFactory
     static string Text(IReadOnlyDictionary<string, string> p, string key) => p.TryGetValue(key, out var v) ? v : "";
 
     public static CatalogRow ToRow(HistoryRecord r) =>
-        new(r.Id, r.CreatedUtc.Ticks, r.Model, r.Sampler, r.Width, r.Height, r.User, r.Kind, r.Favourite, r.Words, r.NegativeWords);
+        new(r.Id, r.CreatedUtc.Ticks, r.Model, r.Sampler, r.Width, r.Height, r.User, r.Kind, r.Favourite, PromptWords.Of(r.Prompt), PromptWords.Of(r.NegativePrompt));
 }

@@ -76,14 +76,17 @@ public sealed class ImageSaver(WebUIPaths paths, SavingOptions options, ISavedIm
                 int index = i;
                 Image<Rgb24> Pixels() => pixels[index] ??= Image.Load<Rgb24>(image.Png);
                 var context = ContextFor(request, image, i, seeds, started, user, Pixels);
+                var created = NextTimestamp();
                 string path = target switch
                 {
-                    OutputTarget.AsFile f => OutputWriter.SaveExact(OutputWriter.IndexedFileName(f.Path, i), Encode(image, Pixels, ImageFileFormat.Png)),
-                    OutputTarget.IntoFolder f => SaveImage(System.IO.Path.GetFullPath(f.Directory), saveToDirs: false, image, Pixels, context),
-                    _ => SaveImage(SamplesDirectory(request.IsImg2Img), options.SaveToDirs, image, Pixels, context),
+                    OutputTarget.AsFile f => OutputWriter.SaveExact(OutputWriter.IndexedFileName(f.Path, i), Encode(image, Pixels, ImageFileFormat.Png), created),
+                    OutputTarget.IntoFolder f => SaveImage(System.IO.Path.GetFullPath(f.Directory), saveToDirs: false, image, Pixels, context, created),
+                    _ => SaveImage(SamplesDirectory(request.IsImg2Img), options.SaveToDirs, image, Pixels, context, created),
                 };
                 saved.Add(new SavedFile(path, image.Seed, image.Width, image.Height, image.Infotext));
-                Notify(path, request.IsImg2Img ? ImageKinds.Img2Img : ImageKinds.Txt2Img, image.Infotext, context, user, Pixels);
+                // Only the output folders are history; a CLI --out file or folder is the caller's own business.
+                if (target is OutputTarget.DatedFolders)
+                    Notify(path, request.IsImg2Img ? ImageKinds.Img2Img : ImageKinds.Txt2Img, image.Infotext, created, user, Pixels);
             }
 
             SavedFile? grid = null;
@@ -98,7 +101,7 @@ public sealed class ImageSaver(WebUIPaths paths, SavingOptions options, ISavedIm
         }
     }
 
-    string SaveImage(string baseDirectory, bool saveToDirs, GeneratedImage image, Func<Image<Rgb24>> pixels, FileNameContext context)
+    string SaveImage(string baseDirectory, bool saveToDirs, GeneratedImage image, Func<Image<Rgb24>> pixels, FileNameContext context, DateTime created)
     {
         var pattern = Pattern();
         string directory = saveToDirs ? Subfolder(baseDirectory, pattern, context) : baseDirectory;
@@ -107,7 +110,7 @@ public sealed class ImageSaver(WebUIPaths paths, SavingOptions options, ISavedIm
             context);
         var format = FormatFor(PngText.ParseFormat(options.SamplesFormat), image.Width, image.Height);
         byte[] bytes = Encode(image, pixels, format);
-        return Write(directory, "", decoration, format, bytes, image.Infotext, context.Now.UtcDateTime);
+        return Write(directory, "", decoration, format, bytes, image.Infotext, created);
     }
 
     SavedFile SaveGrid(GenerationResult result, Image<Rgb24>?[] pixels, List<long> seeds, DateTimeOffset started, string? user)
@@ -130,15 +133,15 @@ public sealed class ImageSaver(WebUIPaths paths, SavingOptions options, ISavedIm
             : "";
         var format = FormatFor(PngText.ParseFormat(options.GridFormat), grid.Width, grid.Height);
         byte[] bytes = PngText.Encode(grid, options.EnablePnginfo ? infotext : null, format, options.JpegQuality, options.WebpLossless);
-        string path = Write(directory, "grid", decoration, format, bytes, infotext, context.Now.UtcDateTime);
-        Notify(path, ImageKinds.Grid, infotext, context, user, () => grid);
+        var created = NextTimestamp();
+        string path = Write(directory, "grid", decoration, format, bytes, infotext, created);
+        Notify(path, ImageKinds.Grid, infotext, created, user, () => grid);
         return new SavedFile(path, first.Seed, grid.Width, grid.Height, infotext);
     }
 
-    string Write(string directory, string basename, string decoration, ImageFileFormat format, byte[] bytes, string infotext, DateTime nowUtc)
+    string Write(string directory, string basename, string decoration, ImageFileFormat format, byte[] bytes, string infotext, DateTime created)
     {
         string extension = PngText.Extension(format);
-        var created = TruncateToMilliseconds(nowUtc);
         bool number = options.SaveImagesAddNumber || decoration.Length == 0;
         string path = number
             ? OutputWriter.SaveNumbered(directory, basename, decoration, extension, bytes, created)
@@ -218,15 +221,14 @@ public sealed class ImageSaver(WebUIPaths paths, SavingOptions options, ISavedIm
         return bytes;
     }
 
-    void Notify(string path, string kind, string infotext, FileNameContext context, string? user, Func<Image<Rgb24>> pixels)
+    void Notify(string path, string kind, string infotext, DateTime created, string? user, Func<Image<Rgb24>> pixels)
     {
         if (sink is null) return;
         try
         {
             var image = pixels();
             string format = System.IO.Path.GetExtension(path).ToLowerInvariant() switch { ".jpg" or ".jpeg" => "JPEG", ".webp" => "WEBP", _ => "PNG" };
-            sink.OnSaved(new SavedImage(path, kind, format, image.Width, image.Height, infotext,
-                TruncateToMilliseconds(context.Now.UtcDateTime), user, image));
+            sink.OnSaved(new SavedImage(path, kind, format, image.Width, image.Height, infotext, created, user, image));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -245,6 +247,23 @@ public sealed class ImageSaver(WebUIPaths paths, SavingOptions options, ISavedIm
         catch (IOException)
         {
             // params.txt is a convenience (A1111's "paste last prompt"); a locked file must not fail the job.
+        }
+    }
+
+    static long _lastCreatedTicks;
+
+    /// <summary>
+    /// The creation time of the next picture: now at millisecond precision (what LiteDB keeps), but always later than the
+    /// previous one of this process, so a batch keeps its order when the index is rebuilt from file times.
+    /// </summary>
+    static DateTime NextTimestamp()
+    {
+        long now = TruncateToMilliseconds(DateTime.UtcNow).Ticks;
+        while (true)
+        {
+            long last = Interlocked.Read(ref _lastCreatedTicks);
+            long next = Math.Max(now, last + TimeSpan.TicksPerMillisecond);
+            if (Interlocked.CompareExchange(ref _lastCreatedTicks, next, last) == last) return new DateTime(next, DateTimeKind.Utc);
         }
     }
 
