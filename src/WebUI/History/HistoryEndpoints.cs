@@ -29,12 +29,12 @@ public static class HistoryEndpoints
             context.Response.Headers[HeaderNames.CacheControl] = "private, max-age=3600";
             return Results.File(file, history.ThumbnailContentType);
         });
-        endpoints.MapGet(ImagePrefix + "{id:int}", (int id, bool? download, IHistoryService history) =>
+        endpoints.MapGet(ImagePrefix + "{id:int}", (int id, string? download, IHistoryService history) =>
         {
             string? file = history.ServableFile(id);
             if (file is null) return Results.NotFound();
             string type = ContentTypes.TryGetContentType(file, out var t) ? t : "application/octet-stream";
-            return download == true
+            return download is "1" or "true"
                 ? Results.File(file, type, Path.GetFileName(file), enableRangeProcessing: true)
                 : Results.File(file, type, enableRangeProcessing: true);
         });

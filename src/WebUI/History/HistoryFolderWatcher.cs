@@ -14,6 +14,7 @@ public sealed class HistoryFolderWatcher(HistoryRoots roots, HistoryReconciler r
     readonly List<FileSystemWatcher> _watchers = [];
     CancellationTokenSource? _stop;
     Task? _loop;
+    int _disposed;
 
     public void Start()
     {
@@ -103,6 +104,8 @@ public sealed class HistoryFolderWatcher(HistoryRoots roots, HistoryReconciler r
 
     public void Dispose()
     {
+        // Called by the start-up service when the host stops and again by the container.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stop?.Cancel();
         foreach (var w in _watchers) w.Dispose();
         _watchers.Clear();

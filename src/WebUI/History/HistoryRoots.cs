@@ -28,12 +28,6 @@ public sealed class HistoryRoots(WebUIPaths paths, SavingOptions saving, History
         return All().FirstOrDefault(root => IsUnder(full, root));
     }
 
-    public bool IsOutputPath(string path)
-    {
-        string full = Path.GetFullPath(path);
-        return OutputRoots().Any(root => IsUnder(full, root));
-    }
-
     /// <summary>
     /// The full path when <paramref name="path"/> is an existing picture file inside a configured folder, reached without
     /// following a symbolic link below the folder; otherwise null.
@@ -44,17 +38,25 @@ public sealed class HistoryRoots(WebUIPaths paths, SavingOptions saving, History
         string full = Path.GetFullPath(path);
         string? root = RootOf(full);
         if (root is null || !ImageFileReader.HasImageExtension(full)) return null;
-        // Every component from the root down must be a real directory / file, not a link that could point anywhere.
-        string relative = full[(root.Length + (root.EndsWith(Path.DirectorySeparatorChar) ? 0 : 1))..];
-        string current = root;
-        string[] parts = relative.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        return ExistsWithoutLinks(root, full) ? full : null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="fullPath"/> (inside <paramref name="root"/>) exists and every component below the root is a
+    /// real folder or file: a link there could point anywhere on the machine.
+    /// </summary>
+    public static bool ExistsWithoutLinks(string root, string fullPath)
+    {
+        if (!IsUnder(fullPath, root)) return false;
+        string current = Path.TrimEndingDirectorySeparator(root);
+        string[] parts = Path.GetRelativePath(current, fullPath).Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
         for (int i = 0; i < parts.Length; i++)
         {
             current = Path.Combine(current, parts[i]);
             FileSystemInfo info = i == parts.Length - 1 ? new FileInfo(current) : new DirectoryInfo(current);
-            if (!info.Exists || info.LinkTarget is not null) return null;
+            if (!info.Exists || info.LinkTarget is not null) return false;
         }
-        return full;
+        return parts.Length > 0;
     }
 
     public static bool IsUnder(string fullPath, string root)
