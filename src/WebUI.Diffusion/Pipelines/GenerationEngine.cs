@@ -178,7 +178,15 @@ public sealed partial class GenerationEngine : IDisposable
     /// <see cref="ModelNotFoundException"/>, a broken one <see cref="ModelFolderException"/>; cancellation throws
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public GenerationResult Generate(GenerationRequest request, Action<GenerationProgress>? progress = null, CancellationToken ct = default)
+    public GenerationResult Generate(GenerationRequest request, Action<GenerationProgress>? progress = null, CancellationToken ct = default) =>
+        Generate(request, null, progress, ct);
+
+    /// <summary>
+    /// As <see cref="Generate(GenerationRequest, Action{GenerationProgress}?, CancellationToken)"/>, with a
+    /// <paramref name="control"/> that can skip the current batch iteration. When cancellation comes after some
+    /// pictures were finished, the exception is a <see cref="GenerationInterruptedException"/> carrying them.
+    /// </summary>
+    public GenerationResult Generate(GenerationRequest request, GenerationControl? control, Action<GenerationProgress>? progress = null, CancellationToken ct = default)
     {
         var total = Stopwatch.StartNew();
         RequestValidator.Validate(request);
@@ -189,15 +197,51 @@ public sealed partial class GenerationEngine : IDisposable
             long loadStart = Stopwatch.GetTimestamp();
             var model = Acquire(info);
             double load = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
-            var job = new GenerationJob(model, request, _services.ImageOutput, progress, ct);
-            var result = job.Run(Random.Shared);
-            return result with
+            var job = new GenerationJob(model, request, _services.ImageOutput, progress, ct, control);
+            PipelineTimings Timings() => new(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
             {
-                Timings = new PipelineTimings(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
-                {
-                    ModelLoadSeconds = load,
-                },
+                ModelLoadSeconds = load,
             };
+            try
+            {
+                return job.Run(Random.Shared) with { Timings = Timings() };
+            }
+            catch (GenerationInterruptedException e)
+            {
+                throw new GenerationInterruptedException(e.Partial with { Timings = Timings() }, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The cheap latent→RGB preview map for a checkpoint: the map its vae_decoder/config.json ships
+    /// ("latent_rgb_factors"/"latent_rgb_bias", exact for the demo model), else A1111's approximation for its family.
+    /// </summary>
+    public PreviewMatrix PreviewMatrixFor(string model)
+    {
+        var info = ResolveModel(model);
+        var loaded = _loaded;
+        var folder = loaded is not null && loaded.Folder.Path == info.Path ? loaded.Folder : ModelFolder.Open(info.Path);
+        if (folder.LatentRgbFactors is { } factors) return new PreviewMatrix(factors, folder.LatentRgbBias);
+        bool xl = folder.Family.StartsWith("sdxl", StringComparison.Ordinal);
+        return new PreviewMatrix(xl ? Imaging.LatentPreview.SdxlFactors : Imaging.LatentPreview.Sd1Factors, null);
+    }
+
+    /// <summary>
+    /// Decodes one scaled (UNet-space) latent [C,h,w] with the loaded model's real VAE into RGB [3,8h,8w] in ≈[−1,1]:
+    /// the "Full" live preview. Meant for the progress callback (the model is loaded and held then); throws when no
+    /// model is loaded.
+    /// </summary>
+    public float[] DecodeLatent(ReadOnlySpan<float> scaledLatent, int channels, int height, int width)
+    {
+        lock (_gate)
+        {
+            var model = _loaded ?? throw new InvalidOperationException("No model is loaded.");
+            var unscaled = new float[scaledLatent.Length];
+            float inv = (float)(1 / model.VaeScale);
+            for (int i = 0; i < unscaled.Length; i++) unscaled[i] = scaledLatent[i] * inv;
+            using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+            return model.VaeDecoder.Decode(unscaled, channels, height, width, runOptions);
         }
     }
 

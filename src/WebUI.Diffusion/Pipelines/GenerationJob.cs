@@ -12,9 +12,12 @@ namespace WebUI.Diffusion.Pipelines;
 /// initial noise, sampling, VAE decode one image at a time, PNG with infotext.
 /// </summary>
 internal sealed class GenerationJob(DiffusionModel model, GenerationRequest request, IImageOutput images,
-    Action<GenerationProgress>? progress, CancellationToken ct)
+    Action<GenerationProgress>? progress, CancellationToken ct, GenerationControl? control = null)
 {
     double _textSeconds, _vaeSeconds;
+    // Pictures finished so far and the job's seeds: an interrupted job hands them back (GenerationInterruptedException).
+    readonly List<GeneratedImage> _results = [];
+    long _firstSeed, _firstSubseed;
 
     public double TextEncoderSeconds => _textSeconds;
     public double VaeSeconds => _vaeSeconds;
@@ -32,7 +35,8 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         using var runOptions = new RunOptions();
         using var registration = ct.Register(() => runOptions.Terminate = true);
         try { return RunCore(runOptions, random, channels, h, w, batch); }
-        catch (OnnxRuntimeException) when (ct.IsCancellationRequested) { throw new OperationCanceledException(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && _results.Count > 0) { throw Interrupted(); }
+        catch (OnnxRuntimeException) when (ct.IsCancellationRequested) { throw _results.Count > 0 ? Interrupted() : new OperationCanceledException(ct); }
         catch (OnnxRuntimeException e) when (request.Width % 64 != 0 || request.Height % 64 != 0)
         {
             // Exported UNets bake in ×2 upsampling, so latent sides that do not halve evenly three times break the skip concatenations.
@@ -40,9 +44,13 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         }
     }
 
+    GenerationInterruptedException Interrupted() =>
+        new(new GenerationResult(_results.ToArray(), request with { Seed = _firstSeed, Subseed = _firstSubseed }), ct);
+
     GenerationResult RunCore(RunOptions runOptions, Random random, int channels, int h, int w, int batch)
     {
         var (seeds, subseeds) = SeedPlan.ForJob(request, random);
+        (_firstSeed, _firstSubseed) = (seeds[0], subseeds[0]);
         bool guided = request.CfgScale != 1.0;
         var cond = model.Prompts.Encode(request.Prompt, runOptions, ref _textSeconds);
         var uncond = guided ? model.Prompts.Encode(request.NegativePrompt, runOptions, ref _textSeconds) : null;
@@ -50,7 +58,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
 
         var options = RequestValidator.Options(request);
         int perImage = channels * h * w;
-        var results = new List<GeneratedImage>(seeds.Length);
+        var results = _results;
         using var denoiser = new UnetDenoiser(model.Unet, model.Schedule, model.Prediction, batch, h, w, cond, uncond,
             request.CfgScale, runOptions, ct);
         try
@@ -58,6 +66,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             for (int n = 0; n < request.BatchCount; n++)
             {
                 ct.ThrowIfCancellationRequested();
+                control?.BeginBatch(n);
                 var noise = new ImageNoise(request.RngSource, seeds.AsSpan(n * batch, batch).ToArray(), channels, h, w,
                     subseeds.AsSpan(n * batch, batch).ToArray(), request.SubseedStrength, request.SeedResizeFromWidth, request.SeedResizeFromHeight);
                 var plan = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options);
@@ -79,10 +88,17 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                     Schedule = model.Schedule,
                     Options = options,
                     CancellationToken = ct,
-                    Callback = progress is null ? null : step => progress(new GenerationProgress(
-                        batchIndex, request.BatchCount, step.Step, steps, step.X, channels, h, w)),
+                    Callback = progress is null && control is null ? null : step =>
+                    {
+                        progress?.Invoke(new GenerationProgress(batchIndex, request.BatchCount, step.Step, steps, step.X, channels, h, w)
+                        {
+                            Denoised = step.Denoised,
+                        });
+                        if (control is not null && control.SkipRequested(batchIndex)) throw new BatchSkippedSignal();
+                    },
                 };
-                plan.Sampler.Sample(x, context);
+                try { plan.Sampler.Sample(x, context); }
+                catch (BatchSkippedSignal) { continue; } // A1111 Skip: this iteration's pictures are dropped, the next one starts
                 ct.ThrowIfCancellationRequested();
                 ThrowOnNaN(x, "UNet");
 

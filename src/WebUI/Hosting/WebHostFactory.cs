@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using WebUI.Components;
 using WebUI.Generation;
 using WebUI.History;
+using WebUI.Queue;
 
 namespace WebUI.Hosting;
 
@@ -20,16 +21,18 @@ public static class WebHostFactory
         builder.Configuration.AddInMemoryCollection(SettingsLoader.Overrides(options.DataDir, options.Port, options.Listen));
 
         var settings = SettingsLoader.Bind(builder.Configuration);
+        Settings.InstallationSettingsStore.ApplyStoredOverrides(settings);
         var paths = WebUIPaths.From(settings);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>(), sp.GetRequiredService<ImageSaver>()));
-        builder.Services.AddSingleton<IGenerationService>(sp => sp.GetRequiredService<GenerationService>());
-        builder.Services.AddHostedService<DemoModelStartup>();
+        builder.Services.AddHostedService<DemoModelStartup>(); // before the queue's worker: resumed jobs may need the demo
+        builder.Services.AddWebUIQueue(builder.Configuration);
         builder.Services.AddWebUIHistory();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddWebUIInterface(builder.Configuration);
 
         // Outside Development the _content/ and _framework/ assets of a build (not a publish) are only found through the
         // static web assets manifest; harmless after publish.
@@ -42,7 +45,9 @@ public static class WebHostFactory
         }
 
         var app = builder.Build();
+        app.UseWebUIInterface();
         app.UseAntiforgery();
+        app.MapWebUIQueue();
         app.MapStaticAssets();
         app.MapOutputFiles();
         app.MapHistory();

@@ -96,18 +96,22 @@ public sealed class HistoryEndpointTests(DemoDataDir demo)
     }
 
     [Fact]
-    public async Task Pictures_generated_through_the_web_host_are_indexed_at_once()
+    public async Task Pictures_generated_through_the_queue_are_indexed_at_once_with_their_user()
     {
         await using var factory = new HistoryWebFactory(demo.Paths.ModelsDir);
         using var client = factory.CreateClient();
-        var generation = factory.Services.GetRequiredService<WebUI.Generation.IGenerationService>();
+        var queue = factory.Services.GetRequiredService<WebUI.Queue.IJobQueue>();
         var history = factory.Services.GetRequiredService<IHistoryService>();
-        var outcome = await generation.GenerateAsync(new WebUI.Diffusion.Pipelines.GenerationRequest
+        var job = queue.Enqueue(new WebUI.Diffusion.Pipelines.GenerationRequest
         {
             Prompt = "a quiet snowy village", Seed = 3, Steps = 2, Width = 64, Height = 64, BatchSize = 2,
-        });
+        }, new WebUI.Queue.JobOwner("u1", "alice", WebUI.Queue.JobSource.Ui));
+        var outcome = await queue.WaitAsync(job.Id);
+
         var page = history.Query(new HistoryQuery { Text = "snowy village" }, 0, 10);
-        Assert.Equal(outcome.Pictures.Select(p => p.FilePath).Reverse(), page.Items.Select(i => history.Get(i.Id)!.Path));
+        Assert.Equal(outcome.SavedPaths.Reverse(), page.Items.Select(i => history.Get(i.Id)!.Path));
+        Assert.All(page.Items, i => Assert.Equal("alice", history.Get(i.Id)!.User));
+        Assert.Equal(2, history.Query(new HistoryQuery { User = "alice" }, 0, 10).Total);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(HistoryEndpoints.ThumbnailUrl(page.Items[0].Id))).StatusCode);
     }
 }

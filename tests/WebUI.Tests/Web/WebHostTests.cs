@@ -17,8 +17,9 @@ public sealed partial class WebHostTests(WebUIFactory factory) : IClassFixture<W
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         string html = await response.Content.ReadAsStringAsync();
         Assert.Contains("<title>Stable Diffusion</title>", html);
-        Assert.Contains("id=\"generate\"", html);
-        Assert.Contains("id=\"prompt\"", html);
+        Assert.Contains("id=\"txt2img-generate\"", html);
+        Assert.Contains("id=\"txt2img-prompt\"", html);
+        Assert.Contains("id=\"img2img-generate\"", html);
         Assert.Contains("Stable Diffusion checkpoint", html);
         Assert.Contains("data-interactive=\"false\"", html); // prerendered; the live circuit flips it to true
         Assert.Contains("_framework/blazor.web", html);
@@ -73,7 +74,9 @@ public sealed partial class WebHostTests(WebUIFactory factory) : IClassFixture<W
     public async Task The_generation_service_saves_under_outputs_and_the_host_serves_what_it_saved()
     {
         using var client = factory.CreateClient();
-        var service = factory.Services.GetRequiredService<IGenerationService>();
+        // Scoped: in the web host the page's generation service enqueues on the shared job queue for the circuit's user.
+        using var scope = factory.Services.CreateScope();
+        var service = scope.ServiceProvider.GetRequiredService<IGenerationService>();
         Assert.Contains(service.ListCheckpoints(), c => c.Name == "demo");
 
         var steps = new List<JobProgress>();
