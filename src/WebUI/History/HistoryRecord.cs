@@ -11,14 +11,14 @@ public static class ImageKinds
 /// <summary>
 /// One picture in the history index (LiteDB collection <c>history_images</c>). Everything except
 /// <see cref="Favourite"/>, <see cref="Tags"/> and <see cref="User"/> is derived from the file and its infotext, so the
-/// index can be rebuilt from the folders.
+/// index can be rebuilt from the folders. LiteDB's mapper stores "" as null; the setters turn null back into "".
 /// </summary>
 public sealed class HistoryRecord
 {
     public int Id { get; set; }
 
     /// <summary>Full path of the picture (unique).</summary>
-    public string Path { get; set; } = "";
+    public string Path { get; set => field = value ?? ""; } = "";
 
     /// <summary>Size and modification time (UTC ticks) when indexed: reconcile re-reads a file when either changed.</summary>
     public long FileSize { get; set; }
@@ -28,39 +28,39 @@ public sealed class HistoryRecord
     public DateTime CreatedUtc { get; set; }
 
     /// <summary>One of <see cref="ImageKinds"/>.</summary>
-    public string Kind { get; set; } = ImageKinds.Other;
+    public string Kind { get; set => field = value ?? ""; } = ImageKinds.Other;
 
     /// <summary>"PNG", "JPEG" or "WEBP".</summary>
-    public string Format { get; set; } = "";
+    public string Format { get; set => field = value ?? ""; } = "";
 
     public int Width { get; set; }
     public int Height { get; set; }
 
     /// <summary>The embedded infotext, verbatim ("" when the file has none).</summary>
-    public string Infotext { get; set; } = "";
+    public string Infotext { get; set => field = value ?? ""; } = "";
 
-    public string Prompt { get; set; } = "";
-    public string NegativePrompt { get; set; } = "";
-    public string Model { get; set; } = "";
-    public string ModelHash { get; set; } = "";
-    public string Sampler { get; set; } = "";
-    public string Scheduler { get; set; } = "";
+    public string Prompt { get; set => field = value ?? ""; } = "";
+    public string NegativePrompt { get; set => field = value ?? ""; } = "";
+    public string Model { get; set => field = value ?? ""; } = "";
+    public string ModelHash { get; set => field = value ?? ""; } = "";
+    public string Sampler { get; set => field = value ?? ""; } = "";
+    public string Scheduler { get; set => field = value ?? ""; } = "";
     public int Steps { get; set; }
     public double CfgScale { get; set; }
     /// <summary>-1 when the infotext has no seed.</summary>
     public long Seed { get; set; } = -1;
 
     /// <summary>Every other parameter of the infotext's parameter line, parsed as A1111 does ("Size-1", "Clip skip", ...).</summary>
-    public Dictionary<string, string> Parameters { get; set; } = [];
+    public Dictionary<string, string> Parameters { get; set => field = value ?? []; } = [];
 
     /// <summary>Display name of whoever generated it ("" when unknown).</summary>
-    public string User { get; set; } = "";
+    public string User { get; set => field = value ?? ""; } = "";
 
     public bool Favourite { get; set; }
-    public List<string> Tags { get; set; } = [];
+    public List<string> Tags { get; set => field = value ?? []; } = [];
 
     /// <summary>Name of the cached thumbnail under &lt;data&gt;/cache/thumbnails (derived from path, size and time).</summary>
-    public string Thumbnail { get; set; } = "";
+    public string Thumbnail { get; set => field = value ?? ""; } = "";
 
     [BsonIgnore]
     public string SizeText => $"{Width}x{Height}";

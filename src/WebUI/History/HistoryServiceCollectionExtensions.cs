@@ -29,6 +29,7 @@ public static class HistoryServiceCollectionExtensions
             sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<ILogger<ImageSaver>>()));
         services.AddHostedService<HistoryStartup>();
         services.TryAddScoped<IHistoryActions, SendToTab>();
+        services.TryAddScoped<Components.History.HistorySendBridge>();
         return services;
     }
 
