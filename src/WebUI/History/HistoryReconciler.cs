@@ -10,14 +10,15 @@ public sealed record ReconcileProgress(string Phase, int Scanned, int Added, int
 public sealed record ReconcileReport(
     int Scanned, int Added, int Updated, int Removed, int Unchanged,
     int SkippedNotImage, int SkippedCorrupt, int SkippedUnreadable, int OtherFiles,
-    int TempFilesRemoved, int RecyclePurged, bool Rebuilt, TimeSpan Elapsed)
+    int TempFilesRemoved, int RecyclePurged, int ThumbnailsPruned, bool Rebuilt, TimeSpan Elapsed)
 {
     public int Skipped => SkippedNotImage + SkippedCorrupt + SkippedUnreadable;
 
     public override string ToString() =>
         $"{Scanned} pictures scanned in {Elapsed.TotalSeconds:0.00} s: {Added} added, {Updated} updated, {Removed} removed, "
         + $"{Unchanged} unchanged; skipped {Skipped} ({SkippedNotImage} not pictures, {SkippedCorrupt} corrupt, {SkippedUnreadable} unreadable); "
-        + $"{OtherFiles} other files ignored; {TempFilesRemoved} stale temp files removed; {RecyclePurged} recycled pictures purged"
+        + $"{OtherFiles} other files ignored; {TempFilesRemoved} stale temp files removed; {RecyclePurged} recycled pictures purged; "
+        + $"{ThumbnailsPruned} unused thumbnails removed"
         + (Rebuilt ? "; index rebuilt from the files" : "");
 }
 
@@ -53,8 +54,10 @@ public sealed class HistoryReconciler(HistoryStore store, HistoryRoots roots, Re
             progress.Report(new ReconcileProgress(phase, scanned, addedCount, updatedCount, 0, notImage + corrupt + unreadable, clock.Elapsed));
         }
 
+        var thumbnails = new HashSet<string>(StringComparer.Ordinal);
         void Flush()
         {
+            thumbnails.UnionWith(added.Concat(updated).Select(r => r.Thumbnail));
             store.Apply(added, updated, []);
             added.Clear();
             updated.Clear();
@@ -134,9 +137,13 @@ public sealed class HistoryReconciler(HistoryStore store, HistoryRoots roots, Re
         store.Apply([], [], removed);
 
         int purged = recycle.Purge(DateTime.UtcNow.AddDays(-options.RecycleRetentionDays));
+        // Thumbnails of pictures gone for good (new thumbnails are named after the files now indexed).
+        var removedIds = removed.ToHashSet();
+        thumbnails.UnionWith(indexed.Values.Where(f => !removedIds.Contains(f.Id)).Select(f => f.Thumbnail));
+        int pruned = store.Thumbnails.Prune(thumbnails);
         if (rebuilding) store.MarkRebuilt();
         var report = new ReconcileReport(scanned, addedCount, updatedCount, removed.Count, unchanged, notImage, corrupt, unreadable, other,
-            temps, purged, rebuilding, clock.Elapsed);
+            temps, purged, pruned, rebuilding, clock.Elapsed);
         progress?.Report(new ReconcileProgress("done", scanned, addedCount, updatedCount, removed.Count, report.Skipped, clock.Elapsed));
         return report;
     }

@@ -11,6 +11,12 @@ public interface IHistoryService
 
     ReconcileState Reconcile { get; }
 
+    /// <summary>
+    /// False while the index is still loading at start-up (a few seconds for 100 000 pictures): the queries below would
+    /// wait for it. <see cref="Changed"/> is raised when it becomes true.
+    /// </summary>
+    bool IsReady { get; }
+
     /// <summary>Items start..start+count of the query's result, newest first, and its total.</summary>
     HistoryPage Query(HistoryQuery query, int start, int count);
 
@@ -70,6 +76,8 @@ public sealed class HistoryService : IHistoryService
     public event Action? Changed;
 
     public ReconcileState Reconcile => Volatile.Read(ref _state);
+
+    public bool IsReady => _store.IsOpen;
 
     public HistoryPage Query(HistoryQuery query, int start, int count) => _store.Catalog.Page(query, start, count);
 

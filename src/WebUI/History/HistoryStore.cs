@@ -4,7 +4,7 @@ using WebUI.Storage;
 namespace WebUI.History;
 
 /// <summary>Where a picture file was when it was indexed.</summary>
-public readonly record struct IndexedFile(int Id, string Path, long Size, long FileTimeTicks);
+public readonly record struct IndexedFile(int Id, string Path, long Size, long FileTimeTicks, string Thumbnail);
 
 /// <summary>
 /// The history index: LiteDB collection <c>history_images</c> in the app's one database (indexes on Path (unique),
@@ -51,6 +51,9 @@ public sealed class HistoryStore : ISavedImageSink
         }
     }
 
+    /// <summary>True once the catalog is loaded (the History tab shows "loading" until then instead of waiting).</summary>
+    public bool IsOpen => Volatile.Read(ref _open);
+
     /// <summary>Opens the collection and loads the catalog (once; later calls return at once).</summary>
     public void EnsureOpen()
     {
@@ -58,19 +61,25 @@ public sealed class HistoryStore : ISavedImageSink
         lock (_gate)
         {
             if (_open) return;
-            try
-            {
-                OpenCollection();
-                _catalog.Load(ReadRows());
-            }
-            // Whatever a damaged file makes LiteDB or the mapper throw; not I/O trouble, which a rebuild would not cure.
-            catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
-            {
-                _logger?.LogWarning(e, "The history index is unreadable; it will be rebuilt from the picture files");
-                Reset();
-            }
-            _open = true;
+            OpenLocked();
         }
+        Changed?.Invoke();
+    }
+
+    void OpenLocked()
+    {
+        try
+        {
+            OpenCollection();
+            _catalog.Load(ReadRows());
+        }
+        // Whatever a damaged file makes LiteDB or the mapper throw; not I/O trouble, which a rebuild would not cure.
+        catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
+        {
+            _logger?.LogWarning(e, "The history index is unreadable; it will be rebuilt from the picture files");
+            Reset();
+        }
+        Volatile.Write(ref _open, true);
     }
 
     void OpenCollection()
@@ -191,9 +200,11 @@ public sealed class HistoryStore : ISavedImageSink
             }
             if (added.Count > 0)
             {
-                foreach (var r in added) r.Id = 0;
-                _images.InsertBulk(added);
-                _catalog.UpsertMany(added.Select(HistoryRecordFactory.ToRow));
+                // A picture saved while the reconcile was reading the folders is already in (the saver added it).
+                var fresh = added.Where(r => _images.FindOne(x => x.Path == r.Path) is null).ToList();
+                foreach (var r in fresh) r.Id = 0;
+                _images.InsertBulk(fresh);
+                _catalog.UpsertMany(fresh.Select(HistoryRecordFactory.ToRow));
             }
         }
         Changed?.Invoke();
@@ -250,13 +261,14 @@ public sealed class HistoryStore : ISavedImageSink
         return true;
     }
 
-    /// <summary>Path, size and time of every indexed picture (what reconcile compares with the folders).</summary>
+    /// <summary>Path, size, time and thumbnail of every indexed picture (what reconcile compares with the folders).</summary>
     public List<IndexedFile> IndexedFiles()
     {
         EnsureOpen();
         var result = new List<IndexedFile>(_catalog.Count);
         foreach (var doc in _db.GetCollection(CollectionName).FindAll())
-            result.Add(new IndexedFile(doc["_id"].AsInt32, doc["Path"].AsString, doc["FileSize"].AsInt64, doc["FileTimeTicks"].AsInt64));
+            result.Add(new IndexedFile(doc["_id"].AsInt32, doc["Path"].AsString, doc["FileSize"].AsInt64, doc["FileTimeTicks"].AsInt64,
+                doc["Thumbnail"].AsString ?? ""));
         return result;
     }
 

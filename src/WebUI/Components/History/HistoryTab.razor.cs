@@ -69,9 +69,10 @@ public partial class HistoryTab : IAsyncDisposable
 
     protected override void OnInitialized()
     {
+        History.Changed += OnHistoryChanged;
+        if (!History.IsReady) return; // the start-up load raises Changed when done
         facets = History.Facets();
         total = History.Query(Query, 0, 0).Total;
-        History.Changed += OnHistoryChanged;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -114,6 +115,7 @@ public partial class HistoryTab : IAsyncDisposable
 
     ValueTask<ItemsProviderResult<HistoryRow>> LoadRows(ItemsProviderRequest request)
     {
+        if (!History.IsReady) return ValueTask.FromResult(new ItemsProviderResult<HistoryRow>([], 0));
         var query = Query;
         var page = History.Query(query, request.StartIndex * columns, request.Count * columns);
         total = page.Total;
@@ -129,6 +131,7 @@ public partial class HistoryTab : IAsyncDisposable
 
     async Task RefreshGridAsync()
     {
+        if (!History.IsReady) return;
         total = History.Query(Query, 0, 0).Total;
         if (virtualize is not null) await virtualize.RefreshDataAsync();
     }
@@ -163,7 +166,7 @@ public partial class HistoryTab : IAsyncDisposable
         _ = Task.Delay(RefreshDelay).ContinueWith(_ => InvokeAsync(async () =>
         {
             Interlocked.Exchange(ref refreshScheduled, 0);
-            if (disposed) return;
+            if (disposed || !History.IsReady) return;
             facets = History.Facets();
             await RefreshGridAsync();
             if (current is not null && History.Get(current.Id) is { } fresh) current = fresh;
