@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Processing;
 using WebUI.Diffusion.Pipelines;
 using WebUI.Generation;
 using WebUI.Hosting;
+using WebUI.History;
 
 namespace WebUI.Api;
 

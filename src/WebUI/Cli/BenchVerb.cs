@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WebUI.Diffusion.Pipelines;
 using WebUI.Generation;
+using WebUI.History;
 using WebUI.Hosting;
 
 namespace WebUI.Cli;
@@ -21,6 +22,7 @@ static class BenchVerb
         var sampler = new Option<string>("--sampler") { Description = "Sampler name", DefaultValueFactory = _ => new GenerationRequest().Sampler };
         var prompt = new Option<string>("--prompt") { Description = "Prompt", DefaultValueFactory = _ => "a lighthouse on a cliff at sunset" };
         var command = new Command("bench", "Time one generation after a warm-up run.") { model, steps, size, sampler, prompt };
+        command.Add(HistoryBenchVerb.Create(context));
         command.SetAction((parse, cancellationToken) => WebUICommandLine.Guard(context, () =>
         {
             var request = new GenerationRequest

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using WebUI.Diffusion.Pipelines;
 using WebUI.Generation;
+using WebUI.History;
 using WebUI.Hosting;
 
 namespace WebUI.Cli;

@@ -56,6 +56,7 @@ public static class WebUICommandLine
         root.Add(TokenizeVerb.Create(context, dataDir));
         root.Add(ForgeVerb.Create(context, dataDir));
         root.Add(BenchVerb.Create(context, dataDir));
+        root.Add(HistoryVerb.Create(context, dataDir));
         return root;
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using WebUI.Diffusion.Models;
 using WebUI.Diffusion.Pipelines;
+using WebUI.History;
 using WebUI.Hosting;
 
 namespace WebUI.Generation;
@@ -16,17 +16,22 @@ public sealed class GenerationService : IGenerationService, IDisposable
 {
     readonly GenerationEngine _engine;
     readonly WebUIPaths _paths;
+    readonly ImageSaver _saver;
     readonly SemaphoreSlim _worker = new(1, 1);
 
-    public GenerationService(GenerationEngine engine, WebUIPaths paths)
+    public GenerationService(GenerationEngine engine, WebUIPaths paths, ImageSaver saver)
     {
         _engine = engine;
         _paths = paths;
+        _saver = saver;
     }
 
-    /// <summary>Creates the engine for these settings (models under the data dir, threads and provider from settings).</summary>
-    public static GenerationService Create(WebUISettings settings, WebUIPaths paths) =>
-        new(new GenerationEngine(EngineOptionsFor(settings, paths)), paths);
+    /// <summary>
+    /// Creates the engine for these settings (models under the data dir, threads and provider from settings). Without a
+    /// <paramref name="saver"/> pictures are saved per the settings but not recorded in the history index (the CLI).
+    /// </summary>
+    public static GenerationService Create(WebUISettings settings, WebUIPaths paths, ImageSaver? saver = null) =>
+        new(new GenerationEngine(EngineOptionsFor(settings, paths)), paths, saver ?? new ImageSaver(paths, settings.Saving));
 
     public static EngineOptions EngineOptionsFor(WebUISettings settings, WebUIPaths paths) => new()
     {
@@ -84,18 +89,25 @@ public sealed class GenerationService : IGenerationService, IDisposable
         var clock = Stopwatch.StartNew();
         Action<GenerationProgress>? onStep = progress is null ? null : p => progress(ToJobProgress(p));
         GenerationResult result = _engine.Generate(request, onStep, cancellationToken);
-        var pictures = Save(result, target);
-        if (target is OutputTarget.DatedFolders && pictures.Count > 0)
-            WriteLastParameters(pictures[0].Infotext);
-        return new GenerationOutcome(pictures, result.Timings, clock.Elapsed);
+        return new GenerationOutcome(Save(result, target, user: null), result.Timings, clock.Elapsed);
+    }
+
+    /// <summary>Saves through the <see cref="ImageSaver"/> (which also records into the history when it has an index).</summary>
+    List<SavedPicture> Save(GenerationResult result, OutputTarget target, string? user)
+    {
+        if (target is OutputTarget.Nowhere)
+            return [.. result.Images.Select(i => new SavedPicture("", null, i.Seed, i.Width, i.Height, i.Infotext))];
+        var saved = _saver.Save(result, target, user);
+        return [.. saved.Images.Select(f => new SavedPicture(f.Path, OutputUrls.For(_paths, f.Path), f.Seed, f.Width, f.Height, f.Infotext))];
     }
 
     /// <summary>
     /// The queue worker's run: like <see cref="Generate"/> with a skip control and the engine's raw progress (latents
     /// for previews). An interrupt after some pictures were finished saves and returns those (A1111 keeps them).
+    /// <paramref name="user"/> (the job owner's display name) is recorded with the pictures in the history.
     /// </summary>
     public Queue.JobRunResult RunJob(GenerationRequest request, OutputTarget target, GenerationControl control,
-        Action<GenerationProgress>? progress, CancellationToken cancellationToken)
+        Action<GenerationProgress>? progress, CancellationToken cancellationToken, string? user = null)
     {
         _worker.Wait(cancellationToken);
         try
@@ -111,9 +123,7 @@ public sealed class GenerationService : IGenerationService, IDisposable
                 result = e.Partial;
                 interrupted = true;
             }
-            var pictures = Save(result, target);
-            if (target is OutputTarget.DatedFolders && pictures.Count > 0)
-                WriteLastParameters(pictures[0].Infotext);
+            var pictures = Save(result, target, user);
             return new Queue.JobRunResult(result, target is OutputTarget.Nowhere ? [] : pictures, interrupted);
         }
         finally
@@ -123,40 +133,6 @@ public sealed class GenerationService : IGenerationService, IDisposable
     }
 
     internal static JobProgress ToJobProgress(GenerationProgress p) => new(p.Batch + 1, p.BatchCount, p.Step + 1, p.Steps);
-
-    List<SavedPicture> Save(GenerationResult result, OutputTarget target)
-    {
-        var saved = new List<SavedPicture>(result.Images.Count);
-        string datedFolder = Path.Combine(
-            result.Request.IsImg2Img ? _paths.Img2ImgDir : _paths.Txt2ImgDir,
-            DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        for (int i = 0; i < result.Images.Count; i++)
-        {
-            GeneratedImage image = result.Images[i];
-            string? path = target switch
-            {
-                OutputTarget.DatedFolders => OutputWriter.SaveNumbered(datedFolder, image.Seed, image.Png),
-                OutputTarget.IntoFolder f => OutputWriter.SaveNumbered(Path.GetFullPath(f.Directory), image.Seed, image.Png),
-                OutputTarget.AsFile f => OutputWriter.SaveExact(OutputWriter.IndexedFileName(f.Path, i), image.Png),
-                _ => null,
-            };
-            saved.Add(new SavedPicture(path ?? "", path is null ? null : OutputUrls.For(_paths, path), image.Seed, image.Width, image.Height, image.Infotext));
-        }
-        return saved;
-    }
-
-    void WriteLastParameters(string infotext)
-    {
-        try
-        {
-            Directory.CreateDirectory(_paths.DataDir);
-            File.WriteAllText(_paths.ParamsFile, infotext);
-        }
-        catch (IOException)
-        {
-            // params.txt is a convenience (A1111's "paste last prompt"); a locked file must not fail the job.
-        }
-    }
 
     public void Dispose()
     {

@@ -31,9 +31,8 @@ public static class OutputUrls
         string full = Path.GetFullPath(Path.Combine(root, relativePath.Replace('/', Path.DirectorySeparatorChar)));
         if (!full.StartsWith(root, StringComparison.Ordinal)) return null;
         if (!ServedExtensions.Contains(Path.GetExtension(full))) return null;
-        var file = new FileInfo(full);
-        // A link could point anywhere; we never write links, so refuse them.
-        return file.Exists && file.LinkTarget is null ? full : null;
+        // A link (to the file or to a folder on the way) could point anywhere; we never write links, so refuse them.
+        return History.HistoryRoots.ExistsWithoutLinks(root, full) ? full : null;
     }
 
     static string WithSeparator(string directory)

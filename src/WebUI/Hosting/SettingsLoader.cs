@@ -43,6 +43,8 @@ public static class SettingsLoader
             throw new ArgumentException($"Setting WebUI:Port must be between 1 and 65535, got {settings.Port}.");
         if (settings.IntraOpThreads < 0)
             throw new ArgumentException($"Setting WebUI:IntraOpThreads must be 0 (auto) or more, got {settings.IntraOpThreads}.");
+        settings.Saving.Validate();
+        settings.History.Validate();
         return settings;
     }
 

@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using WebUI.Api;
 using WebUI.Components;
 using WebUI.Generation;
+using WebUI.History;
 using WebUI.Queue;
 
 namespace WebUI.Hosting;
@@ -25,10 +26,11 @@ public static class WebHostFactory
         var paths = WebUIPaths.From(settings);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(paths);
-        builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>()));
+        builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>(), sp.GetRequiredService<ImageSaver>()));
         builder.Services.AddHostedService<DemoModelStartup>(); // before the queue's worker: resumed jobs may need the demo
         builder.Services.AddWebUIQueue(builder.Configuration);
         builder.Services.AddWebUIApi(settings);
+        builder.Services.AddWebUIHistory();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -51,6 +53,7 @@ public static class WebHostFactory
         app.MapStaticAssets();
         app.MapOutputFiles();
         app.MapWebUIApi();
+        app.MapHistory();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -30,4 +30,10 @@ public sealed class WebUISettings
 
     /// <summary>A1111's --api-server-stop: registers /sdapi/v1/server-kill, -restart and -stop.</summary>
     public bool ApiServerStop { get; set; }
+
+    /// <summary>A1111's "Saving images/grids" settings (section WebUI:Saving).</summary>
+    public History.SavingOptions Saving { get; set; } = new();
+
+    /// <summary>The image history: extra folders, reconcile, thumbnails (section WebUI:History).</summary>
+    public History.HistoryOptions History { get; set; } = new();
 }

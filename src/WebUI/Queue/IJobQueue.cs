@@ -40,6 +40,9 @@ public sealed record JobOptions
 
     /// <summary>Save the pictures under outputs/ (A1111 API's save_images defaults to false; the UI always saves).</summary>
     public bool SaveImages { get; init; } = true;
+
+    /// <summary>Whom the history records the pictures for; the worker sets it from the job's owner.</summary>
+    public string? User { get; init; }
 }
 
 /// <summary>What happened to the queue; pushed to every browser over SignalR.</summary>

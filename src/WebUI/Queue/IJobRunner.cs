@@ -1,5 +1,6 @@
 using WebUI.Diffusion.Pipelines;
 using WebUI.Generation;
+using WebUI.History;
 
 namespace WebUI.Queue;
 
@@ -45,7 +46,7 @@ public sealed class EngineJobRunner(GenerationService service) : IJobRunner
 
     public JobRunResult Run(GenerationRequest request, JobOptions options, GenerationControl control,
         Action<GenerationProgress> progress, CancellationToken cancellationToken) =>
-        service.RunJob(request, options.SaveImages ? OutputTarget.Default : OutputTarget.None, control, progress, cancellationToken);
+        service.RunJob(request, options.SaveImages ? OutputTarget.Default : OutputTarget.None, control, progress, cancellationToken, options.User);
 
     public PreviewMatrix? PreviewMatrixFor(GenerationRequest request)
     {

@@ -43,7 +43,7 @@ public sealed class QueueWorker(JobQueue queue, IJobRunner runner, PreviewPublis
         Exception? error = null;
         try
         {
-            result = runner.Run(job.Request, job.Options, control, OnProgress, linked.Token);
+            result = runner.Run(job.Request, job.Options with { User = job.Owner.DisplayName }, control, OnProgress, linked.Token);
         }
         catch (Exception e)
         {

@@ -1,7 +1,7 @@
-using WebUI.Generation;
+using WebUI.History;
 using WebUI.Tests.Support;
 
-namespace WebUI.Tests.Generation;
+namespace WebUI.Tests.History;
 
 public sealed class OutputWriterTests
 {
