@@ -10,7 +10,7 @@ public sealed class LayoutBrowserTests(BrowserFixture browser) : IDisposable
     readonly TempDirectory _data = new("webui-browser");
 
     static readonly (string Tab, string Id)[] MainTabs =
-        [("txt2img", "tab-txt2img"), ("img2img", "tab-img2img"), ("pnginfo", "tab-pnginfo"), ("settings", "tab-settings")];
+        [("txt2img", "tab-txt2img"), ("img2img", "tab-img2img"), ("pnginfo", "tab-pnginfo"), ("history", "tab-history"), ("settings", "tab-settings")];
 
     /// <summary>Screenshots go to TestResults/screenshots in the repository (for people to look at; git-ignored).</summary>
     static string ScreenshotDir
@@ -34,7 +34,7 @@ public sealed class LayoutBrowserTests(BrowserFixture browser) : IDisposable
     {
         for (int i = 0; i < MainTabs.Length; i++)
         {
-            int index = MainTabs[i].Tab switch { "txt2img" => 0, "img2img" => 1, "pnginfo" => 2, _ => 5 };
+            int index = MainTabs[i].Tab switch { "txt2img" => 0, "img2img" => 1, "pnginfo" => 2, "history" => 3, _ => 5 };
             await ShowTabAsync(page, index);
             await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, $"{device}-{language}-{MainTabs[i].Tab}.png"), FullPage = true });
             int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
