@@ -98,6 +98,20 @@ public sealed class GenerationBrowserTests(BrowserFixture browser) : IDisposable
         await Expect(page.Locator("#img2img-prompt")).ToHaveValueAsync("a quiet harbour");
         await Expect(page.Locator("#img2img-width")).ToHaveValueAsync("320");
         await Expect(page.Locator("#img2img-seed")).ToHaveValueAsync("99");
+
+        // Dropping a generated PNG on a prompt box reads its parameters back.
+        string pictureUrl = (await page.Locator("#txt2img-result-image").GetAttributeAsync("src"))!;
+        await page.Locator("#img2img-prompt").EvaluateAsync("""
+            async (el, url) => {
+                const blob = await (await fetch(url)).blob();
+                const data = new DataTransfer();
+                data.items.add(new File([blob], "lighthouse.png", { type: "image/png" }));
+                el.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+            }
+            """, pictureUrl);
+        await Expect(page.Locator("#img2img-prompt")).ToHaveValueAsync("a (lighthouse:1.2) on a cliff at sunset");
+        await Expect(page.Locator("#img2img-steps")).ToHaveValueAsync("30");
+        await Expect(page.Locator("#img2img-width")).ToHaveValueAsync("256");
         Console.WriteLine($"end {t.ElapsedMilliseconds}");
     }
 
