@@ -83,9 +83,11 @@ public sealed class OnnxSessionFactory
     /// Opens <c>&lt;model&gt;/&lt;part&gt;/model.onnx</c> from its path (so external data resolves next to it).
     /// Failures become <see cref="ModelFolderException"/>s naming the file.
     /// </summary>
-    public InferenceSession Open(ModelFolder folder, string part)
+    public InferenceSession Open(ModelFolder folder, string part) => OpenFile(folder.PartFile(part), $"{part}/model.onnx");
+
+    /// <summary>Opens any ONNX file (a separate VAE, a TAESD decoder); <paramref name="label"/> names it in errors.</summary>
+    public InferenceSession OpenFile(string file, string label)
     {
-        string file = folder.PartFile(part), label = $"{part}/model.onnx";
         if (!File.Exists(file)) throw new ModelFolderException(label, "missing");
         using var so = CreateOptions();
         try { return new InferenceSession(file, so); }

@@ -18,25 +18,31 @@ internal sealed class TextEncoderModel : IDisposable
     readonly string[] _inputNames;
     readonly string[] _outputNames = [LastHiddenName];
 
-    TextEncoderModel(InferenceSession session, TensorElementType idType, bool hasMask, IReadOnlyList<string> hiddenStates)
+    readonly SessionHandle _handle;
+
+    TextEncoderModel(SessionHandle handle, TensorElementType idType, bool hasMask, IReadOnlyList<string> hiddenStates)
     {
-        Session = session;
+        _handle = handle;
         IdType = idType;
         HiddenStateOutputs = hiddenStates;
         _inputNames = hasMask ? [IdsName, MaskName] : [IdsName];
     }
 
-    public InferenceSession Session { get; }
+    public InferenceSession Session => _handle.Session;
     public TensorElementType IdType { get; }
     /// <summary>"hidden_states.0" (embeddings) … "hidden_states.L" in layer order; empty when not exported.</summary>
     public IReadOnlyList<string> HiddenStateOutputs { get; }
     /// <summary>Embedding width (768 for SD 1.x, 1024 for SD 2.x): from metadata, or from the first encoding.</summary>
     public int? Width { get; private set; }
 
-    public static TextEncoderModel Create(InferenceSession s)
+    public static TextEncoderModel Create(InferenceSession s) => Create(SessionHandle.Of(s));
+
+    /// <summary>Inspects the session of <paramref name="handle"/> (which the model then owns).</summary>
+    public static TextEncoderModel Create(SessionHandle handle)
     {
         try
         {
+            var s = handle.Session;
             var ids = RequireInput(s, Part, IdsName);
             if (!ids.IsTensor || ids.ElementDataType is not (TensorElementType.Int32 or TensorElementType.Int64))
                 throw new ModelFolderException(Part, $"'{IdsName}' is {Describe(ids)}; expected int32 or int64");
@@ -55,9 +61,9 @@ internal sealed class TextEncoderModel : IDisposable
                 .Where(n => n.StartsWith("hidden_states.", StringComparison.Ordinal))
                 .Select(n => (Name: n, Ok: int.TryParse(n.AsSpan("hidden_states.".Length), NumberStyles.None, CultureInfo.InvariantCulture, out int i), Index: i))
                 .Where(x => x.Ok).OrderBy(x => x.Index).Select(x => x.Name).ToArray();
-            return new TextEncoderModel(s, ids.ElementDataType, mask, hidden) { Width = Fixed(last, 2) };
+            return new TextEncoderModel(handle, ids.ElementDataType, mask, hidden) { Width = Fixed(last, 2) };
         }
-        catch { s.Dispose(); throw; }
+        catch { handle.Dispose(); throw; }
     }
 
     /// <summary>Runs one 77-token chunk; returns last_hidden_state as float32 [77 × width].</summary>
@@ -79,5 +85,8 @@ internal sealed class TextEncoderModel : IDisposable
         return result;
     }
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>Frees the session (sequential memory mode); the next encode reopens it.</summary>
+    public void Release() => _handle.Release();
+
+    public void Dispose() => _handle.Dispose();
 }

@@ -22,7 +22,7 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
     readonly PredictionType _prediction;
     readonly RunOptions _runOptions;
     readonly CancellationToken _ct;
-    readonly int _images, _perImage;
+    readonly int _images, _perImage, _samplePerImage;
     readonly bool _guided;
     readonly float _cfg;
     readonly TensorBuffer _timestep;
@@ -51,6 +51,7 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
         Height = height;
         Width = width;
         _perImage = Channels * height * width;
+        _samplePerImage = unet.InChannels * height * width;
         _guided = uncond is not null && cfgScale != 1.0;
         _cfg = (float)cfgScale;
         _outputNames = [unet.OutputName];
@@ -77,8 +78,8 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
                 int valid = Math.Min(batch, first + count - start);
                 if (!samples.TryGetValue(batch, out var io))
                 {
-                    long[] shape = [batch, Channels, height, width];
-                    io = (Own(new TensorBuffer(unet.SampleType, shape)), Own(new TensorBuffer(unet.OutputType, shape)));
+                    io = (Own(new TensorBuffer(unet.SampleType, [batch, unet.InChannels, height, width])),
+                        Own(new TensorBuffer(unet.OutputType, [batch, Channels, height, width])));
                     samples[batch] = io;
                 }
                 var hidden = Own(new TensorBuffer(unet.HiddenType, [batch, emb.Tokens, emb.Width]));
@@ -123,6 +124,13 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
     /// </summary>
     public bool LcmBoundaryCondition { get; set; }
 
+    /// <summary>
+    /// An inpainting UNet's extra input channels for every image of the batch ([images, InChannels − 4, h, w]: the
+    /// mask ‖ masked-image latents, diffusion-reference §5.3). They follow the c_in-scaled latents unscaled, and the
+    /// cond and uncond rows get the same ones. Required when the UNet has more than 4 input channels.
+    /// </summary>
+    public float[]? ImageConditioning { get; set; }
+
     public void Denoise(ReadOnlySpan<float> x, double sigma, Span<float> denoised) => Run(x, sigma, _cfg, denoised, default);
 
     /// <summary>CFG++: guides with w·<paramref name="guidanceScaleMultiplier"/> and also returns the unconditional D_u.</summary>
@@ -137,6 +145,9 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
         int total = _images * _perImage;
         if (x.Length != total || denoised.Length != total)
             throw new ArgumentException($"Latent has {x.Length} values; expected {total} ({_images}×{Channels}×{Height}×{Width}).");
+        int extra = _samplePerImage - _perImage;
+        if (extra > 0 && ImageConditioning?.Length != _images * extra)
+            throw new InvalidOperationException($"This inpainting UNet needs {extra / (Height * Width)} conditioning channels per image (mask and masked-image latents).");
         ModelCalls++;
         float cIn = (float)(1 / Math.Sqrt(sigma * sigma + 1));
         double t = LcmBoundaryCondition ? LcmBoundary.Timestep(_schedule, sigma)
@@ -150,7 +161,8 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
             {
                 int row = call.FirstRow + Math.Min(k, call.Rows - 1);
                 int image = row % _images;
-                call.Sample.Write(x.Slice(image * _perImage, _perImage), k * _perImage, cIn);
+                call.Sample.Write(x.Slice(image * _perImage, _perImage), k * _samplePerImage, cIn);
+                if (extra > 0) call.Sample.Write(ImageConditioning.AsSpan(image * extra, extra), k * _samplePerImage + _perImage);
             }
             long start = Stopwatch.GetTimestamp();
             try { _unet.Session.Run(_runOptions, _inputNames, call.Inputs, _outputNames, call.Outputs); }
