@@ -117,6 +117,20 @@ internal sealed class DiffusionModel : IDisposable
         Vae = vae;
     }
 
+    /// <summary>Parts whose sessions are open now (diagnostics and tests of the memory modes).</summary>
+    public IReadOnlyList<string> OpenParts
+    {
+        get
+        {
+            var open = new List<string>();
+            if (TextEncoder.IsOpen) open.Add(ModelFolder.TextEncoder);
+            if (Unet.IsOpen) open.Add(ModelFolder.Unet);
+            if (VaeDecoder.IsOpen || _customDecoder?.IsOpen == true) open.Add(ModelFolder.VaeDecoder);
+            if (_vaeEncoder?.IsOpen == true || _customEncoder?.IsOpen == true) open.Add(ModelFolder.VaeEncoder);
+            return open;
+        }
+    }
+
     /// <summary>A stage finished with a part: in sequential mode its session is freed (reopened on next use).</summary>
     public void Done(ModelPart part)
     {

@@ -88,5 +88,7 @@ internal sealed class TextEncoderModel : IDisposable
     /// <summary>Frees the session (sequential memory mode); the next encode reopens it.</summary>
     public void Release() => _handle.Release();
 
+    public bool IsOpen => _handle.IsOpen;
+
     public void Dispose() => _handle.Dispose();
 }

@@ -57,6 +57,8 @@ internal sealed class UnetModel : IDisposable
     /// <summary>Frees the session (sequential memory mode); the next run reopens it.</summary>
     public void Release() => _handle.Release();
 
+    public bool IsOpen => _handle.IsOpen;
+
     void Inspect(int? configInChannels, int? textWidthHint)
     {
         var s = Session;

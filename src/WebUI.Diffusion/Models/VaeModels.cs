@@ -60,6 +60,8 @@ internal sealed class VaeDecoderModel : IDisposable
     /// <summary>Frees the session (sequential memory mode); the next call reopens it.</summary>
     public void Release() => _handle.Release();
 
+    public bool IsOpen => _handle.IsOpen;
+
     public void Dispose() => _handle.Dispose();
 }
 
@@ -127,6 +129,8 @@ internal sealed class VaeEncoderModel : IDisposable
 
     /// <summary>Frees the session (sequential memory mode); the next call reopens it.</summary>
     public void Release() => _handle.Release();
+
+    public bool IsOpen => _handle.IsOpen;
 
     public void Dispose() => _handle.Dispose();
 }

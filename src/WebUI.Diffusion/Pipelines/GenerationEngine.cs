@@ -64,6 +64,9 @@ public sealed partial class GenerationEngine : IDisposable
     /// <summary>The hires fix upscaler names this engine offers, in A1111's order.</summary>
     public static IReadOnlyList<string> HiresUpscalers => HiresFix.UpscalerNames;
 
+    /// <summary>The loaded model itself (tests and diagnostics; not thread-safe while a generation runs).</summary>
+    internal DiffusionModel? Loaded => _loaded;
+
     /// <summary>The model whose sessions are loaded, if any (readable while a generation runs).</summary>
     public ModelInfo? LoadedModel => Volatile.Read(ref _loadedInfo);
 

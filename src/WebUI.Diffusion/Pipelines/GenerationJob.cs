@@ -279,7 +279,9 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             if (!string.IsNullOrEmpty(R.HrSampler) && hrSamplerName != firstPlan.SamplerName) extras.Add(new("Hires sampler", hrSamplerName));
             if (!string.IsNullOrEmpty(R.HrPrompt) && R.HrPrompt != R.Prompt) extras.Add(new("Hires prompt", R.HrPrompt));
             if (!string.IsNullOrEmpty(R.HrNegativePrompt) && R.HrNegativePrompt != R.NegativePrompt) extras.Add(new("Hires negative prompt", R.HrNegativePrompt));
-            if (plan is not null && plan.SchedulerLabel != firstPlan.SchedulerLabel) extras.Add(new("Hires schedule type", plan.SchedulerLabel));
+            // Written when the hires pass resolves to a concrete scheduler other than the first pass's (A1111 get_sigmas).
+            if (plan is not null && plan.SchedulerLabel != "Automatic" && plan.SchedulerLabel != firstPlan.SchedulerLabel)
+                extras.Add(new("Hires schedule type", plan.SchedulerLabel));
             extras.Add(target.Infotext);
             if (R.HrSecondPassSteps > 0) extras.Add(new("Hires steps", R.HrSecondPassSteps));
             if (!string.IsNullOrEmpty(R.HrUpscaler)) extras.Add(new("Hires upscaler", R.HrUpscaler));
