@@ -4,7 +4,7 @@ namespace WebUI.ModelForge;
 
 /// <summary>
 /// Tiny Stable Diffusion folders with the real architectures (every operator kind of SD 1.x / 2.x) and seeded random
-/// weights: about 4.5 MB per folder (2.4 MB fp16), built in a fraction of a second, one UNet call in a few
+/// weights: 4.5–8 MB per folder (2.4 MB fp16), each built in well under a second, one UNet call in a few
 /// milliseconds at 64×64 pixels.
 /// They exercise loaders, dtype/rank handling and the whole pipeline; their pictures are noise by design.
 /// Families: SD 1.5 (four dialects), SD 2.1-v, SDXL base and refiner, SDXL-Turbo, SD-Turbo, LCM, SD 1.5 inpainting,
