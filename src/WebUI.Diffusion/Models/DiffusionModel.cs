@@ -1,27 +1,28 @@
 using WebUI.Diffusion.Sampling;
+using WebUI.Diffusion.Text;
 
 namespace WebUI.Diffusion.Models;
 
 /// <summary>
-/// A loaded checkpoint: its folder facts, the noise schedule from its scheduler config, the tokenizer, and the
-/// ONNX sessions (text encoder, UNet, VAE decoder at load; VAE encoder on first img2img use).
+/// A loaded checkpoint: its folder facts, the noise schedule from its scheduler config, the text encoders with their
+/// tokenizers (one for SD 1.x/2.x, two for SDXL, the second alone for the SDXL refiner) behind a
+/// <see cref="PromptConditioner"/>, and the ONNX sessions (UNet, VAE decoder at load; VAE encoder on first img2img use).
 /// </summary>
 internal sealed class DiffusionModel : IDisposable
 {
     readonly OnnxSessionFactory _sessions;
     VaeEncoderModel? _vaeEncoder;
 
-    DiffusionModel(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, ITextTokenizer tokenizer,
-        TextEncoderModel textEncoder, UnetModel unet, VaeDecoderModel vaeDecoder)
+    DiffusionModel(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, PromptConditioner conditioner,
+        UnetModel unet, VaeDecoderModel vaeDecoder)
     {
         Info = info;
         Folder = folder;
         _sessions = sessions;
         Schedule = folder.Scheduler.BuildSchedule();
-        TextEncoder = textEncoder;
+        Conditioner = conditioner;
         Unet = unet;
         VaeDecoder = vaeDecoder;
-        Prompts = new PromptEncoder(textEncoder, tokenizer);
     }
 
     public ModelInfo Info { get; private set; }
@@ -29,29 +30,45 @@ internal sealed class DiffusionModel : IDisposable
     public NoiseSchedule Schedule { get; }
     public PredictionType Prediction => Folder.Scheduler.PredictionType;
     public double VaeScale => Folder.VaeScalingFactor;
-    public TextEncoderModel TextEncoder { get; }
+    public PromptConditioner Conditioner { get; }
     public UnetModel Unet { get; }
     public VaeDecoderModel VaeDecoder { get; }
-    public PromptEncoder Prompts { get; }
 
-    public static DiffusionModel Load(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, ITextTokenizer tokenizer)
+    /// <param name="tokenizers">Loads a tokenizer folder (tokenizer/ or tokenizer_2/).</param>
+    public static DiffusionModel Load(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, Func<string, ClipTokenizer> tokenizers)
     {
-        TextEncoderModel? te = null;
+        ClipTextEncoder? first = null, second = null;
         UnetModel? unet = null;
+        PromptConditioner? conditioner = null;
         try
         {
-            te = TextEncoderModel.Create(sessions.Open(folder, ModelFolder.TextEncoder));
+            if (folder.HasTextEncoder)
+                first = new ClipTextEncoder(TextEncoderModel.Create(sessions.Open(folder, ModelFolder.TextEncoder)),
+                    tokenizers(folder.PartDirectory(ModelFolder.Tokenizer)), folder, sessions,
+                    folder.HasTextEncoder2 ? TextualInversionEmbedding.ClipL : TextualInversionEmbedding.SingleKey);
+            if (folder.HasTextEncoder2)
+                second = new ClipTextEncoder(TextEncoderModel.Create(sessions.Open(folder, ModelFolder.TextEncoder2), ModelFolder.TextEncoder2),
+                    tokenizers(folder.PartDirectory(ModelFolder.Tokenizer2)), folder, sessions,
+                    folder.HasTextEncoder ? TextualInversionEmbedding.ClipG : TextualInversionEmbedding.SingleKey);
+            conditioner = new PromptConditioner(folder, first, second);
             unet = UnetModel.Create(sessions.Open(folder, ModelFolder.Unet), folder.UnetInChannels);
-            if (te.Width is { } tw && unet.HiddenWidth is { } uw && tw != uw)
-                throw new ModelFolderException(ModelFolder.Unet, $"'encoder_hidden_states' is {uw} wide but the text encoder produces {tw}");
+            if (conditioner.Width is { } tw && unet.HiddenWidth is { } uw && tw != uw)
+                throw new ModelFolderException(ModelFolder.Unet, $"'encoder_hidden_states' is {uw} wide but the text encoder{(second is null || first is null ? "" : "s")} produce{(second is null || first is null ? "s" : "")} {tw}");
+            if (conditioner.IsSdxl != unet.IsSdxl)
+                throw new ModelFolderException(ModelFolder.Unet, unet.IsSdxl
+                    ? "takes SDXL's text_embeds and time_ids, but the folder has no text_encoder_2 (OpenCLIP-G) to produce them"
+                    : "has no text_embeds/time_ids inputs, but the folder has SDXL's text_encoder_2");
+            if (unet.TimeIdsCount is { } ids && ids != (conditioner.IsRefiner ? 5 : 6))
+                throw new ModelFolderException(ModelFolder.Unet, $"'time_ids' takes {ids} values, but a {(conditioner.IsRefiner ? "refiner (text_encoder_2 only) takes 5" : "base SDXL model takes 6")}");
             var vae = VaeDecoderModel.Create(sessions.Open(folder, ModelFolder.VaeDecoder));
-            var model = new DiffusionModel(info, folder, sessions, tokenizer, te, unet, vae);
-            if ((te.Width ?? unet.HiddenWidth) is { } width) model.RefineFamily(width);
+            var model = new DiffusionModel(info, folder, sessions, conditioner, unet, vae);
+            if ((conditioner.Width ?? unet.HiddenWidth) is { } width) model.RefineFamily(width);
             return model;
         }
         catch
         {
-            te?.Dispose();
+            if (conditioner is not null) conditioner.Dispose();
+            else { first?.Dispose(); second?.Dispose(); }
             unet?.Dispose();
             throw;
         }
@@ -77,7 +94,7 @@ internal sealed class DiffusionModel : IDisposable
 
     public void Dispose()
     {
-        TextEncoder.Dispose();
+        Conditioner.Dispose();
         Unet.Dispose();
         VaeDecoder.Dispose();
         _vaeEncoder?.Dispose();

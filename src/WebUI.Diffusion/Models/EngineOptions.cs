@@ -6,6 +6,9 @@ public sealed class EngineOptions
     /// <summary>A1111-style models folder; checkpoints live in <c>&lt;ModelsDir&gt;/Stable-diffusion/</c>.</summary>
     public string ModelsDir { get; set; } = "models";
 
+    /// <summary>Textual-inversion embeddings folder; null means &lt;ModelsDir&gt;/embeddings.</summary>
+    public string? EmbeddingsDir { get; set; }
+
     /// <summary>ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; set; }
 

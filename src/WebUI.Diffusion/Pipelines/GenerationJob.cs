@@ -43,16 +43,14 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
     GenerationResult RunCore(RunOptions runOptions, Random random, int channels, int h, int w, int batch)
     {
         var (seeds, subseeds) = SeedPlan.ForJob(request, random);
-        bool guided = request.CfgScale != 1.0;
-        var cond = model.Prompts.Encode(request.Prompt, runOptions, ref _textSeconds);
-        var uncond = guided ? model.Prompts.Encode(request.NegativePrompt, runOptions, ref _textSeconds) : null;
+        var options = RequestValidator.Options(request);
+        var conditioning = BuildConditioning(runOptions, options);
         float[]? initLatent = request.IsImg2Img ? EncodeInitImage(runOptions, channels, h, w) : null;
 
-        var options = RequestValidator.Options(request);
         int perImage = channels * h * w;
         var results = new List<GeneratedImage>(seeds.Length);
-        using var denoiser = new UnetDenoiser(model.Unet, model.Schedule, model.Prediction, batch, h, w, cond, uncond,
-            request.CfgScale, runOptions, ct);
+        using var denoiser = new UnetDenoiser(model.Unet, model.Schedule, model.Prediction, batch, h, w, conditioning,
+            request.CfgScale, runOptions, ct, request.PadConds);
         try
         {
             for (int n = 0; n < request.BatchCount; n++)
@@ -62,6 +60,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                     subseeds.AsSpan(n * batch, batch).ToArray(), request.SubseedStrength, request.SeedResizeFromWidth, request.SeedResizeFromHeight);
                 var plan = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options);
                 denoiser.LcmBoundaryCondition = plan.Info.Kind == SamplerKind.Lcm;
+                denoiser.StartSampling();
                 double[] sigmas = initLatent is null ? plan.Sigmas : Img2ImgSigmas(plan.Sigmas, request.Steps, request.DenoisingStrength);
 
                 // txt2img: x = n·(σ₀ for k-diffusion, √(1+σ₀²) for the VP-space timestep samplers); img2img: x = x0 + n·σ'₀.
@@ -91,7 +90,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                     int index = n * batch + i;
                     var rgb = Decode(x.AsSpan(i * perImage, perImage), channels, h, w, runOptions);
                     var facts = new ImageFacts(seeds[index], subseeds[index], Path.GetFileName(model.Folder.Path), model.Info.Hash,
-                        plan.SamplerName, plan.SchedulerLabel, request.RngSource, plan.ExtraGenerationParams);
+                        plan.SamplerName, plan.SchedulerLabel, request.RngSource, InfotextExtras(conditioning, plan, denoiser));
                     results.Add(images.Finish(rgb, request.Width, request.Height, request, facts));
                 }
             }
@@ -101,7 +100,29 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             UnetSeconds = denoiser.UnetSeconds;
             UnetCalls = denoiser.UnetCalls;
         }
-        return new GenerationResult(results, request with { Seed = seeds[0], Subseed = subseeds[0] });
+        return new GenerationResult(results, request with { Seed = seeds[0], Subseed = subseeds[0] }) { Warnings = conditioning.Warnings };
+    }
+
+    /// <summary>
+    /// Encodes the prompts for the sampler's model calls: A1111 schedules prompt editing over steps × 2 for
+    /// second-order samplers (they call the model twice per step).
+    /// </summary>
+    ConditioningSchedule BuildConditioning(RunOptions runOptions, SamplerOptions options)
+    {
+        var info = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options).Info;
+        int calls = info.SecondOrder ? request.Steps * 2 : request.Steps;
+        var o = new ConditioningOptions(request.Prompt, request.NegativePrompt, calls, request.Width, request.Height,
+            Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds);
+        return model.Conditioner.Build(o, runOptions, ref _textSeconds);
+    }
+
+    /// <summary>A1111's extra_generation_params order: conditioning (TI hashes, Emphasis), sampler, then "Pad conds".</summary>
+    static List<KeyValuePair<string, object?>> InfotextExtras(ConditioningSchedule conditioning, SamplingPlan plan, UnetDenoiser denoiser)
+    {
+        var extras = new List<KeyValuePair<string, object?>>(conditioning.InfotextExtras);
+        extras.AddRange(plan.ExtraGenerationParams);
+        if (denoiser.PaddedCondUncond) extras.Add(new("Pad conds", true));
+        return extras;
     }
 
     /// <summary>
