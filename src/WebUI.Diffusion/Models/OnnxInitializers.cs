@@ -223,7 +223,10 @@ internal static class OnnxInitializers
             {
                 case 0: ReadVarint(); break;
                 case 1: stream.Position += 8; break;
-                case 2: stream.Position += ReadLength(); break;
+                case 2:
+                    long n = ReadLength(); // read first: `Position += ReadLength()` would take Position before the varint
+                    stream.Position += n;
+                    break;
                 case 5: stream.Position += 4; break;
                 default: throw new InvalidDataException($"{file}: unsupported protobuf wire type {wire} (not an ONNX model?).");
             }
