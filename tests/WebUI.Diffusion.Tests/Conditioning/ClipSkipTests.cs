@@ -16,14 +16,6 @@ public sealed class ClipSkipTests : IDisposable
     readonly TempDir _dir = new();
     public void Dispose() => _dir.Dispose();
 
-    static byte[] Pixels(byte[] png)
-    {
-        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(png);
-        var bytes = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(bytes);
-        return bytes;
-    }
-
     static int[] ChunkOf(DiffusionModel model, string text)
     {
         var tok = model.Conditioner.Tokenizer;

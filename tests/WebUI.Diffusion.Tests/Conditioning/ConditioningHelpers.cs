@@ -45,6 +45,15 @@ internal static class ConditioningHelpers
         return map;
     }
 
+    /// <summary>A PNG's RGB bytes (so that comparisons ignore the infotext chunk).</summary>
+    public static byte[] Pixels(byte[] png)
+    {
+        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(png);
+        var bytes = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(bytes);
+        return bytes;
+    }
+
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double tolerance, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
