@@ -1,12 +1,14 @@
 using WebUI.Diffusion.Sampling;
+using WebUI.Diffusion.Text;
 
 namespace WebUI.Diffusion.Models;
 
 /// <summary>
-/// A loaded checkpoint: its folder facts, the noise schedule from its scheduler config, the tokenizer, and the
-/// ONNX sessions (text encoder, UNet, VAE decoder at load; VAE encoder on first img2img use). In
-/// <see cref="MemoryMode.Sequential"/> every part is inspected at load and then released; each stage reopens its part
-/// and <see cref="Done"/> frees it again. A separate VAE (<see cref="SelectVae"/>) replaces the model's own.
+/// A loaded checkpoint: its folder facts, the noise schedule from its scheduler config, the text encoders with their
+/// tokenizers (one for SD 1.x/2.x, two for SDXL, the second alone for the SDXL refiner) behind a
+/// <see cref="PromptConditioner"/>, and the ONNX sessions (UNet, VAE decoder at load; VAE encoder on first img2img use).
+/// In <see cref="MemoryMode.Sequential"/> every part is inspected at load and then released; each stage reopens its
+/// part and <see cref="Done"/> frees it again. A separate VAE (<see cref="SelectVae"/>) replaces the model's own.
 /// </summary>
 internal sealed class DiffusionModel : IDisposable
 {
@@ -15,18 +17,17 @@ internal sealed class DiffusionModel : IDisposable
     VaeDecoderModel? _customDecoder;
     VaeEncoderModel? _customEncoder;
 
-    DiffusionModel(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, ITextTokenizer tokenizer,
-        TextEncoderModel textEncoder, UnetModel unet, VaeDecoderModel vaeDecoder, MemoryMode memory)
+    DiffusionModel(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, PromptConditioner conditioner,
+        UnetModel unet, VaeDecoderModel vaeDecoder, MemoryMode memory)
     {
         Info = info;
         Folder = folder;
         _sessions = sessions;
         Memory = memory;
         Schedule = folder.Scheduler.BuildSchedule();
-        TextEncoder = textEncoder;
+        Conditioner = conditioner;
         Unet = unet;
         VaeDecoder = vaeDecoder;
-        Prompts = new PromptEncoder(textEncoder, tokenizer);
     }
 
     public ModelInfo Info { get; private set; }
@@ -35,35 +36,52 @@ internal sealed class DiffusionModel : IDisposable
     public NoiseSchedule Schedule { get; }
     public PredictionType Prediction => Folder.Scheduler.PredictionType;
     public double VaeScale => Folder.VaeScalingFactor;
-    public TextEncoderModel TextEncoder { get; }
+    public PromptConditioner Conditioner { get; }
     public UnetModel Unet { get; }
     public VaeDecoderModel VaeDecoder { get; }
-    public PromptEncoder Prompts { get; }
     /// <summary>The separate VAE in use, or null for the model's own.</summary>
     public VaeFolder? Vae { get; private set; }
 
-    public static DiffusionModel Load(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, ITextTokenizer tokenizer,
+    /// <param name="tokenizers">Loads a tokenizer folder (tokenizer/ or tokenizer_2/).</param>
+    /// <param name="memory">Sequential: every session is released after inspection and reopened by its stage.</param>
+    public static DiffusionModel Load(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, Func<string, ClipTokenizer> tokenizers,
         MemoryMode memory = MemoryMode.KeepLoaded)
     {
-        TextEncoderModel? te = null;
+        ClipTextEncoder? first = null, second = null;
         UnetModel? unet = null;
+        PromptConditioner? conditioner = null;
         try
         {
-            te = TextEncoderModel.Create(Handle(sessions, folder, ModelFolder.TextEncoder));
-            if (memory == MemoryMode.Sequential) te.Release();
-            unet = UnetModel.Create(Handle(sessions, folder, ModelFolder.Unet), folder.UnetInChannels, te.Width ?? folder.TextEmbeddingWidth);
+            if (folder.HasTextEncoder)
+                first = new ClipTextEncoder(TextEncoderModel.Create(Handle(sessions, folder, ModelFolder.TextEncoder)),
+                    tokenizers(folder.PartDirectory(ModelFolder.Tokenizer)), folder, sessions,
+                    folder.HasTextEncoder2 ? TextualInversionEmbedding.ClipL : TextualInversionEmbedding.SingleKey);
+            if (folder.HasTextEncoder2)
+                second = new ClipTextEncoder(TextEncoderModel.Create(Handle(sessions, folder, ModelFolder.TextEncoder2), ModelFolder.TextEncoder2),
+                    tokenizers(folder.PartDirectory(ModelFolder.Tokenizer2)), folder, sessions,
+                    folder.HasTextEncoder ? TextualInversionEmbedding.ClipG : TextualInversionEmbedding.SingleKey);
+            conditioner = new PromptConditioner(folder, first, second);
+            if (memory == MemoryMode.Sequential) conditioner.Release();
+            unet = UnetModel.Create(Handle(sessions, folder, ModelFolder.Unet), folder.UnetInChannels, conditioner.Width ?? folder.TextEmbeddingWidth);
             if (memory == MemoryMode.Sequential) unet.Release();
-            if (te.Width is { } tw && unet.HiddenWidth is { } uw && tw != uw)
-                throw new ModelFolderException(ModelFolder.Unet, $"'encoder_hidden_states' is {uw} wide but the text encoder produces {tw}");
+            if (conditioner.Width is { } tw && unet.HiddenWidth is { } uw && tw != uw)
+                throw new ModelFolderException(ModelFolder.Unet, $"'encoder_hidden_states' is {uw} wide but the text encoder{(second is null || first is null ? "" : "s")} produce{(second is null || first is null ? "s" : "")} {tw}");
+            if (conditioner.IsSdxl != unet.IsSdxl)
+                throw new ModelFolderException(ModelFolder.Unet, unet.IsSdxl
+                    ? "takes SDXL's text_embeds and time_ids, but the folder has no text_encoder_2 (OpenCLIP-G) to produce them"
+                    : "has no text_embeds/time_ids inputs, but the folder has SDXL's text_encoder_2");
+            if (unet.TimeIdsCount is { } ids && ids != (conditioner.IsRefiner ? 5 : 6))
+                throw new ModelFolderException(ModelFolder.Unet, $"'time_ids' takes {ids} values, but a {(conditioner.IsRefiner ? "refiner (text_encoder_2 only) takes 5" : "base SDXL model takes 6")}");
             var vae = VaeDecoderModel.Create(Handle(sessions, folder, ModelFolder.VaeDecoder));
             if (memory == MemoryMode.Sequential) vae.Release();
-            var model = new DiffusionModel(info, folder, sessions, tokenizer, te, unet, vae, memory);
-            if ((te.Width ?? unet.HiddenWidth) is { } width) model.RefineFamily(width);
+            var model = new DiffusionModel(info, folder, sessions, conditioner, unet, vae, memory);
+            if ((conditioner.Width ?? unet.HiddenWidth) is { } width) model.RefineFamily(width);
             return model;
         }
         catch
         {
-            te?.Dispose();
+            if (conditioner is not null) conditioner.Dispose();
+            else { first?.Dispose(); second?.Dispose(); }
             unet?.Dispose();
             throw;
         }
@@ -123,7 +141,7 @@ internal sealed class DiffusionModel : IDisposable
         get
         {
             var open = new List<string>();
-            if (TextEncoder.IsOpen) open.Add(ModelFolder.TextEncoder);
+            if (Conditioner.IsOpen) open.Add(ModelFolder.TextEncoder);
             if (Unet.IsOpen) open.Add(ModelFolder.Unet);
             if (VaeDecoder.IsOpen || _customDecoder?.IsOpen == true) open.Add(ModelFolder.VaeDecoder);
             if (_vaeEncoder?.IsOpen == true || _customEncoder?.IsOpen == true) open.Add(ModelFolder.VaeEncoder);
@@ -137,7 +155,7 @@ internal sealed class DiffusionModel : IDisposable
         if (Memory != MemoryMode.Sequential) return;
         switch (part)
         {
-            case ModelPart.TextEncoder: TextEncoder.Release(); break;
+            case ModelPart.TextEncoder: Conditioner.Release(); break;
             case ModelPart.Unet: Unet.Release(); break;
             case ModelPart.VaeDecoder: VaeDecoder.Release(); _customDecoder?.Release(); break;
             case ModelPart.VaeEncoder: _vaeEncoder?.Release(); _customEncoder?.Release(); break;
@@ -146,7 +164,7 @@ internal sealed class DiffusionModel : IDisposable
 
     public void Dispose()
     {
-        TextEncoder.Dispose();
+        Conditioner.Dispose();
         Unet.Dispose();
         VaeDecoder.Dispose();
         _vaeEncoder?.Dispose();

@@ -26,6 +26,9 @@ public sealed class EngineOptions
     /// <c>VAE/</c>, TAESD preview decoders in <c>VAE-approx/</c>.</summary>
     public string ModelsDir { get; set; } = "models";
 
+    /// <summary>Textual-inversion embeddings folder; null means &lt;ModelsDir&gt;/embeddings.</summary>
+    public string? EmbeddingsDir { get; set; }
+
     /// <summary>ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; set; }
 

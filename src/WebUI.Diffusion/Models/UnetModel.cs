@@ -12,7 +12,8 @@ namespace WebUI.Diffusion.Models;
 internal sealed class UnetModel : IDisposable
 {
     const string Part = "unet";
-    public const string SampleName = "sample", TimestepName = "timestep", HiddenName = "encoder_hidden_states";
+    public const string SampleName = "sample", TimestepName = "timestep", HiddenName = "encoder_hidden_states",
+        TextEmbedsName = "text_embeds", TimeIdsName = "time_ids", TimestepCondName = "timestep_cond";
 
     readonly SessionHandle _handle;
 
@@ -38,6 +39,17 @@ internal sealed class UnetModel : IDisposable
     public int? FixedLatentWidth { get; private set; }
     public int? FixedSequence { get; private set; }
     public int? HiddenWidth { get; private set; }
+    /// <summary>SDXL: the pooled text embedding input text_embeds [B, P] (null when the UNet has none).</summary>
+    public TensorElementType? TextEmbedsType { get; private set; }
+    public int? TextEmbedsWidth { get; private set; }
+    /// <summary>SDXL: the size conditioning input time_ids [B, 6] (refiner [B, 5]).</summary>
+    public TensorElementType? TimeIdsType { get; private set; }
+    public int? TimeIdsCount { get; private set; }
+    /// <summary>LCM-distilled UNets: the guidance embedding input timestep_cond [B, D] (diffusion-reference §3.16).</summary>
+    public TensorElementType? TimestepCondType { get; private set; }
+    public int? TimestepCondWidth { get; private set; }
+    public bool IsSdxl => TextEmbedsType is not null;
+    public bool HasTimestepCond => TimestepCondType is not null;
 
     /// <param name="configInChannels">unet/config.json in_channels, used when the sample's channel axis is dynamic.</param>
     public static UnetModel Create(InferenceSession session, int? configInChannels = null) => Create(SessionHandle.Of(session), configInChannels);
@@ -80,14 +92,20 @@ internal sealed class UnetModel : IDisposable
         var h = RequireInput(s, Part, HiddenName);
         foreach (var name in s.InputMetadata.Keys)
         {
-            if (name is SampleName or TimestepName or HiddenName) continue;
-            throw new ModelFolderException(Part, name switch
-            {
-                "text_embeds" or "time_ids" => $"input '{name}' belongs to an SDXL UNet; SDXL models are not supported yet",
-                "timestep_cond" => "input 'timestep_cond' belongs to an LCM UNet; LCM models are not supported yet",
-                _ => $"unexpected input '{name}' (a Stable Diffusion UNet takes sample, timestep and encoder_hidden_states)",
-            });
+            if (name is SampleName or TimestepName or HiddenName or TextEmbedsName or TimeIdsName or TimestepCondName) continue;
+            throw new ModelFolderException(Part, $"unexpected input '{name}' (a Stable Diffusion UNet takes sample, timestep and encoder_hidden_states; SDXL adds text_embeds and time_ids, LCM timestep_cond)");
         }
+        bool hasEmbeds = s.InputMetadata.ContainsKey(TextEmbedsName), hasTimeIds = s.InputMetadata.ContainsKey(TimeIdsName);
+        if (hasEmbeds != hasTimeIds)
+            throw new ModelFolderException(Part, $"has '{(hasEmbeds ? TextEmbedsName : TimeIdsName)}' without '{(hasEmbeds ? TimeIdsName : TextEmbedsName)}' (an SDXL UNet takes both)");
+        if (hasEmbeds)
+        {
+            (TextEmbedsType, TextEmbedsWidth) = Matrix(s, TextEmbedsName);
+            (TimeIdsType, TimeIdsCount) = Matrix(s, TimeIdsName);
+            if (TimeIdsCount is { } n && n is not (5 or 6))
+                throw new ModelFolderException(Part, $"'{TimeIdsName}' takes {n} values; expected 6 (SDXL) or 5 (SDXL refiner)");
+        }
+        if (s.InputMetadata.ContainsKey(TimestepCondName)) (TimestepCondType, TimestepCondWidth) = Matrix(s, TimestepCondName);
 
         HiddenType = RequireFloat(h, Part, HiddenName);
         RequireRank(h, Part, HiddenName, 3);
@@ -112,6 +130,14 @@ internal sealed class UnetModel : IDisposable
         if (outChannels != LatentChannels)
             throw new ModelFolderException(Part, $"'{outName}' has {outChannels} channels; expected {LatentChannels}");
         InChannels = inChannels;
+    }
+
+    static (TensorElementType, int?) Matrix(InferenceSession s, string name)
+    {
+        var m = s.InputMetadata[name];
+        var type = RequireFloat(m, Part, name);
+        RequireRank(m, Part, name, 2);
+        return (type, Fixed(m, 1));
     }
 
     public void Dispose() => _handle.Dispose();

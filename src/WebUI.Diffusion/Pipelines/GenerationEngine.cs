@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using WebUI.Diffusion.Models;
+using WebUI.Diffusion.Text;
 
 namespace WebUI.Diffusion.Pipelines;
 
@@ -20,7 +21,7 @@ public sealed partial class GenerationEngine : IDisposable
     readonly Dictionary<string, (DateTime Stamp, string Hash)> _hashes = new(StringComparer.Ordinal);
     DiffusionModel? _loaded;
     ModelInfo? _loadedInfo;
-    (string Path, ITextTokenizer Tokenizer)? _lastTokenizer;
+    readonly Dictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
     readonly Timer? _idleTimer;
     DateTime _lastUse = DateTime.UtcNow;
     bool _disposed;
@@ -33,12 +34,17 @@ public sealed partial class GenerationEngine : IDisposable
         _options = options;
         _services = services;
         _sessions = new OnnxSessionFactory(options);
+        Embeddings = new EmbeddingDatabase(options.EmbeddingsDir ?? Path.Combine(options.ModelsDir, "embeddings"));
         if (options.VaeTileSize < 0 || options.VaeTileSize % 32 != 0)
             throw new ArgumentException($"VaeTileSize must be 0 (the VAE's sample size) or a positive multiple of 32; got {options.VaeTileSize}.", nameof(options));
         if (!Enum.IsDefined(options.MemoryMode)) throw new ArgumentException($"Unknown memory mode {(int)options.MemoryMode}.", nameof(options));
         if (options.UnloadModelAfterIdle is { } idle && idle > TimeSpan.Zero)
             _idleTimer = new Timer(_ => UnloadIfIdle(), null, Timeout.Infinite, Timeout.Infinite);
     }
+
+    /// <summary>Textual-inversion embeddings (&lt;ModelsDir&gt;/embeddings unless EngineOptions.EmbeddingsDir says
+    /// otherwise), rescanned at each generation; call Refresh() to list them now.</summary>
+    public EmbeddingDatabase Embeddings { get; }
 
     /// <summary>Execution providers the ONNX Runtime library offers.</summary>
     public IReadOnlyList<string> ExecutionProviders => _sessions.AvailableProviders;
@@ -203,21 +209,31 @@ public sealed partial class GenerationEngine : IDisposable
         _loaded = null;
         Volatile.Write(ref _loadedInfo, null);
         var folder = ModelFolder.Open(info.Path);
-        _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerFor(folder), _options.MemoryMode);
+        _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerAt, _options.MemoryMode);
+        _loaded.Conditioner.Embeddings = Embeddings;
         Volatile.Write(ref _loadedInfo, _loaded.Info);
         return _loaded;
     }
 
-    ITextTokenizer TokenizerFor(ModelFolder folder)
+    /// <summary>The tokenizer of a tokenizer folder, loaded once (the last few folders are kept).</summary>
+    ClipTokenizer TokenizerAt(string directory)
     {
         lock (_cacheLock)
         {
-            if (_lastTokenizer is { } t && t.Path == folder.Path) return t.Tokenizer;
+            if (_tokenizers.TryGetValue(directory, out var known)) return known;
         }
-        var tokenizer = _services.TokenizerFactory(folder.PartDirectory(ModelFolder.Tokenizer));
-        lock (_cacheLock) _lastTokenizer = (folder.Path, tokenizer);
+        var tokenizer = _services.TokenizerFactory(directory);
+        lock (_cacheLock)
+        {
+            if (_tokenizers.Count >= 4) _tokenizers.Clear();
+            _tokenizers[directory] = tokenizer;
+        }
         return tokenizer;
     }
+
+    /// <summary>The primary tokenizer of a model folder (tokenizer/, or tokenizer_2/ for the SDXL refiner).</summary>
+    ClipTokenizer TokenizerFor(ModelFolder folder) =>
+        TokenizerAt(folder.PartDirectory(folder.HasTextEncoder ? ModelFolder.Tokenizer : ModelFolder.Tokenizer2));
 
     /// <summary>The model's CLIP token ids for <paramref name="text"/> (no BOS/EOS, no truncation).</summary>
     public int[] Tokenize(string model, string text)

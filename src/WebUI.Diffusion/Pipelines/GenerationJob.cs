@@ -62,15 +62,11 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         var (seeds, subseeds) = SeedPlan.ForJob(request, random);
         var hires = request.EnableHr ? HiresFix.TargetOf(request) : (HiresFix.Target?)null;
         if (hires is { } target) CheckFixedSize(target.LatentHeight, target.LatentWidth, target.LatentWidth * 8, target.LatentHeight * 8);
+        var samplerOptions = RequestValidator.Options(request);
 
         // Stage 1, text encoder: every prompt of the job (the hires pass's too).
-        bool guided = request.CfgScale != 1.0;
-        var cond = model.Prompts.Encode(request.Prompt, runOptions, ref _textSeconds);
-        var uncond = guided ? model.Prompts.Encode(request.NegativePrompt, runOptions, ref _textSeconds) : null;
-        string hrPrompt = string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt;
-        string hrNegative = string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt;
-        var hrCond = hires is null ? null : model.Prompts.Encode(hrPrompt, runOptions, ref _textSeconds);
-        var hrUncond = hires is null || !guided ? null : model.Prompts.Encode(hrNegative, runOptions, ref _textSeconds);
+        var conditioning = BuildConditioning(runOptions, samplerOptions);
+        var hrConditioning = hires is { } ht ? BuildHiresConditioning(runOptions, samplerOptions, ht) : null;
         model.Done(ModelPart.TextEncoder);
         ct.ThrowIfCancellationRequested();
 
@@ -79,13 +75,13 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         var setup = InitImageSetup.Prepare(request, model, vae, images, seeds[..batch]);
         model.Done(ModelPart.VaeEncoder);
 
-        var samplerOptions = RequestValidator.Options(request);
         int perImage = channels * h * w;
         var results = new List<GeneratedImage>(seeds.Length);
-        var denoiser = NewDenoiser(batch, h, w, cond, uncond, runOptions);
+        var denoiser = NewDenoiser(batch, h, w, conditioning, runOptions);
         denoiser.ImageConditioning = setup.ImageConditioning;
-        var hiresPass = hires is { } t ? new HiresPass(this, t, NewDenoiser(batch, t.LatentHeight, t.LatentWidth, hrCond!, hrUncond, runOptions)) : null;
-        int totalSteps = 0;
+        var hiresPass = hires is { } t
+            ? new HiresPass(this, t, NewDenoiser(batch, t.LatentHeight, t.LatentWidth, hrConditioning!, runOptions), hrConditioning!)
+            : null;
 
         for (int n = 0; n < request.BatchCount; n++)
         {
@@ -96,6 +92,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                 batchSubseeds, request.SubseedStrength, request.SeedResizeFromWidth, request.SeedResizeFromHeight);
             var plan = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, samplerOptions);
             denoiser.LcmBoundaryCondition = plan.Info.Kind == SamplerKind.Lcm;
+            denoiser.StartSampling();
             var initLatent = setup.InitLatent;
             double[] sigmas = initLatent is null ? plan.Sigmas : Img2ImgSigmas(plan.Sigmas, request.Steps, request.DenoisingStrength);
 
@@ -106,7 +103,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             for (int i = 0; i < x.Length; i++) x[i] = x[i] * s0 + (initLatent is null ? 0f : initLatent[i]);
 
             int steps = sigmas.Length - 1;
-            totalSteps = steps + (hiresPass?.Steps ?? 0);
+            int totalSteps = steps + (hiresPass?.Steps ?? 0);
             IDenoiser model1 = setup.NMask is { } nmask
                 ? new MaskedDenoiser(denoiser, initLatent!, nmask, channels, blendBeforeDenoising: plan.Info.Kind == SamplerKind.Timestep)
                 : denoiser;
@@ -135,17 +132,49 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                     (width, height) = (overlay.Width, overlay.Height);
                 }
                 var facts = new ImageFacts(seeds[index], subseeds[index], Path.GetFileName(model.Folder.Path), model.Info.Hash,
-                    plan.SamplerName, plan.SchedulerLabel, request.RngSource, Extras(setup, hiresResult, plan));
+                    plan.SamplerName, plan.SchedulerLabel, request.RngSource, Extras(setup, conditioning, hiresResult, plan));
                 results.Add(images.Finish(rgb, width, height, request, facts));
             }
             model.Done(ModelPart.VaeDecoder);
         }
-        return new GenerationResult(results, request with { Seed = seeds[0], Subseed = subseeds[0] });
+        var warnings = hrConditioning is null ? conditioning.Warnings : conditioning.Warnings.Concat(hrConditioning.Warnings).Distinct().ToList();
+        return new GenerationResult(results, request with { Seed = seeds[0], Subseed = subseeds[0] }) { Warnings = warnings };
     }
 
-    UnetDenoiser NewDenoiser(int batch, int h, int w, TextEmbedding cond, TextEmbedding? uncond, RunOptions runOptions)
+    /// <summary>
+    /// Encodes the prompts for the sampler's model calls: A1111 schedules prompt editing over steps × 2 for
+    /// second-order samplers (they call the model twice per step).
+    /// </summary>
+    ConditioningSchedule BuildConditioning(RunOptions runOptions, SamplerOptions options)
     {
-        var d = new UnetDenoiser(model.Unet, model.Schedule, model.Prediction, batch, h, w, cond, uncond, request.CfgScale, runOptions, ct);
+        var info = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options).Info;
+        int calls = info.SecondOrder ? request.Steps * 2 : request.Steps;
+        var o = new ConditioningOptions(request.Prompt, request.NegativePrompt, calls, request.Width, request.Height,
+            Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds);
+        return model.Conditioner.Build(o, runOptions, ref _textSeconds);
+    }
+
+    /// <summary>
+    /// The hires pass's conditioning (A1111 calculate_hr_conds): the hires prompts (or the first pass's), scheduled
+    /// over the hires sampler's model calls with the first pass's step count as the base, at the upscaled size.
+    /// </summary>
+    ConditioningSchedule BuildHiresConditioning(RunOptions runOptions, SamplerOptions options, HiresFix.Target target)
+    {
+        string sampler = string.IsNullOrEmpty(request.HrSampler) ? request.Sampler : request.HrSampler;
+        string scheduler = string.IsNullOrEmpty(request.HrScheduler) ? request.Scheduler : request.HrScheduler;
+        int hrSteps = request.HrSecondPassSteps > 0 ? request.HrSecondPassSteps : request.Steps;
+        var info = SamplerCatalog.Plan(sampler, scheduler, hrSteps, model.Schedule, options).Info;
+        var o = new ConditioningOptions(
+            string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt,
+            string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt,
+            request.Steps, target.UpscaleWidth, target.UpscaleHeight, Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds,
+            HiresSteps: info.SecondOrder ? hrSteps * 2 : hrSteps);
+        return model.Conditioner.Build(o, runOptions, ref _textSeconds);
+    }
+
+    UnetDenoiser NewDenoiser(int batch, int h, int w, ConditioningSchedule conditioning, RunOptions runOptions)
+    {
+        var d = new UnetDenoiser(model.Unet, model.Schedule, model.Prediction, batch, h, w, conditioning, request.CfgScale, runOptions, ct, request.PadConds);
         _denoisers.Add(d);
         return d;
     }
@@ -168,9 +197,9 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         ct.ThrowIfCancellationRequested();
     }
 
-    // A1111's extra_generation_params in insertion order: init() entries (inpainting), the hires entries, the
-    // conditioning/VAE facts (built-in slots), then what the samplers add when they start.
-    List<KeyValuePair<string, object?>> Extras(InitImageSetup setup, HiresPass.Result? hires, SamplingPlan plan)
+    // A1111's extra_generation_params in insertion order: init() entries (inpainting, hires), the VAE facts (built-in
+    // slots), the conditioning's (TI hashes, Emphasis), what the samplers add when they start, then "Pad conds".
+    List<KeyValuePair<string, object?>> Extras(InitImageSetup setup, ConditioningSchedule conditioning, HiresPass.Result? hires, SamplingPlan plan)
     {
         var list = new List<KeyValuePair<string, object?>>(setup.Extras);
         if (hires is not null) list.AddRange(hires.Extras);
@@ -180,8 +209,9 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             list.Add(new("VAE", v.Name));
         }
         var keys = new HashSet<string>(list.Select(e => e.Key), StringComparer.Ordinal);
-        foreach (var e in plan.ExtraGenerationParams.Concat(hires?.PlanExtras ?? []))
+        foreach (var e in conditioning.InfotextExtras.Concat(plan.ExtraGenerationParams).Concat(hires?.PlanExtras ?? []))
             if (keys.Add(e.Key)) list.Add(e);
+        if (_denoisers.Any(d => d.PaddedCondUncond) && keys.Add("Pad conds")) list.Add(new("Pad conds", true));
         return list;
     }
 
@@ -218,7 +248,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
     /// cropped to the target, then img2img with fresh noise (ImageRNG of the hires shape, the same seeds) in
     /// fixed-steps mode with the hires sampler, scheduler and prompts.
     /// </summary>
-    sealed class HiresPass(GenerationJob job, HiresFix.Target target, UnetDenoiser denoiser)
+    sealed class HiresPass(GenerationJob job, HiresFix.Target target, UnetDenoiser denoiser, ConditioningSchedule conditioning)
     {
         /// <summary>The second pass's latents [B, C, h₂, w₂], its infotext entries (init() order) and its sampler's own
         /// extras (added after the first pass's, keeping the first position of a repeated key).</summary>
@@ -295,9 +325,10 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             float s0 = (float)sigmas[0];
             for (int i = 0; i < x2.Length; i++) x2[i] = x2[i] * s0 + upscaled[i];
             denoiser.LcmBoundaryCondition = plan.Info.Kind == SamplerKind.Lcm;
+            denoiser.StartSampling();
             job.Sample(plan, denoiser, noise, sigmas, x2, batchIndex, firstSteps, totalSteps, channels, h2, w2);
             ThrowOnNaN(x2, "UNet");
-            return new Result(x2, extras, plan.ExtraGenerationParams);
+            return new Result(x2, extras, [.. conditioning.InfotextExtras, .. plan.ExtraGenerationParams]);
         }
 
         static byte[] CropRgb(byte[] rgb, int width, int w, int h)

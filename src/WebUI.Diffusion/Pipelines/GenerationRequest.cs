@@ -43,6 +43,14 @@ public sealed record GenerationRequest
     public double? STmax { get; init; }
     public double? SNoise { get; init; }
 
+    // Prompt conditioning settings (A1111 keeps these in its settings; infotext records them when not default)
+    /// <summary>A1111's "Emphasis" setting: "Original" (default), "No norm", "Ignore" or "None" (infotext "Emphasis").</summary>
+    public string Emphasis { get; init; } = "Original";
+    /// <summary>A1111's "Clip skip": 1 uses the text encoder's last layer, 2 the one before, … up to 12 (infotext "Clip skip").</summary>
+    public int ClipSkip { get; init; } = 1;
+    /// <summary>A1111's "Pad prompt/negative prompt": pad the shorter with empty-prompt chunks so both run in one UNet batch (infotext "Pad conds").</summary>
+    public bool PadConds { get; init; }
+
     // img2img
     /// <summary>Encoded init image (PNG/JPEG/WebP bytes); null for txt2img.</summary>
     public byte[]? InitImage { get; init; }

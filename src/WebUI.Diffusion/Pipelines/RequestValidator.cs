@@ -11,6 +11,7 @@ public static class RequestValidator
 {
     public const int MaxSide = 8192, MaxSteps = 500, MaxBatchSize = 8, MaxBatchCount = 100;
     public const double MaxCfgScale = 100;
+    public const int MaxClipSkip = 12;
 
     public static void Validate(GenerationRequest r)
     {
@@ -25,6 +26,8 @@ public static class RequestValidator
         if (r.BatchCount < 1 || r.BatchCount > MaxBatchCount) throw new ArgumentException($"Batch count must be between 1 and {MaxBatchCount}; got {r.BatchCount}.");
         if (!(r.SubseedStrength >= 0 && r.SubseedStrength <= 1)) throw new ArgumentException($"Variation strength must be between 0 and 1; got {r.SubseedStrength}.");
         if (r.SeedResizeFromWidth < 0 || r.SeedResizeFromHeight < 0) throw new ArgumentException("Resize seed from width/height must be 0 (off) or positive.");
+        if (r.ClipSkip < 1 || r.ClipSkip > MaxClipSkip) throw new ArgumentException($"Clip skip must be between 1 and {MaxClipSkip}; got {r.ClipSkip}.");
+        Text.Emphasis.Parse(r.Emphasis ?? throw new ArgumentException("Emphasis must not be null.")); // lists the valid modes
         NonNegative(r.Eta, "Eta");
         NonNegative(r.SChurn, "Sigma churn");
         NonNegative(r.STmin, "Sigma tmin");
