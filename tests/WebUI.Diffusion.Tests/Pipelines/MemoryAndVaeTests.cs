@@ -58,6 +58,23 @@ public sealed class MemoryAndVaeTests : IDisposable
     }
 
     [Fact]
+    public void Sequential_mode_reopens_a_textual_inversion_session_with_its_embedding()
+    {
+        string file = _dir.Sub("embeddings", "mystyle.safetensors");
+        Conditioning.FileFormatTests.WriteSafetensors(file,
+            ("emb_params", "F32", [2, 32], Enumerable.Range(0, 64).Select(i => (float)Math.Sin(1 + i * 0.37) * 0.5f).ToArray()));
+        var request = Request() with { Prompt = "a photo of mystyle" };
+        using var keep = Engine();
+        using var sequential = Engine(o => o.MemoryMode = MemoryMode.Sequential);
+        var a = keep.Generate(request).Images[0];
+        Assert.Contains("TI hashes", a.Infotext);
+        Assert.Equal(a.Png, sequential.Generate(request).Images[0].Png);
+        // The second time the released TI session is reopened with the same token table.
+        Assert.Equal(a.Png, sequential.Generate(request).Images[0].Png);
+        Assert.Empty(sequential.Loaded!.OpenParts);
+    }
+
+    [Fact]
     public void An_idle_model_is_unloaded_after_the_configured_time()
     {
         using var engine = Engine(o => o.UnloadModelAfterIdle = TimeSpan.FromMilliseconds(200));
