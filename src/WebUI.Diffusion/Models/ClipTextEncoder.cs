@@ -152,11 +152,9 @@ internal sealed class ClipTextEncoder : IDisposable
             rows[name] = (embedding, ids);
         }
 
-        var pinned = new PinnedTable(table);
-        InferenceSession session;
-        try { session = _sessions.Open(_folder, Part, [(table.Name, pinned.Value)]); }
-        catch { pinned.Dispose(); throw; }
-        var model = TextEncoderModel.Create(session, Part, pinned);
+        // The handle reopens the session with the same pinned table after a release (sequential memory mode).
+        var pinned = new PinnedTable(table); // freed by the model (also when Create fails)
+        var model = TextEncoderModel.Create(new SessionHandle(() => _sessions.Open(_folder, Part, [(table.Name, pinned.Value)])), Part, pinned);
         var old = _tiSession;
         _tiSession = model;
         _tiRows = rows;
@@ -183,6 +181,15 @@ internal sealed class ClipTextEncoder : IDisposable
         _cache[((int[])ids.Clone(), layer)] = (hidden, pool);
         return (hidden, pool);
     }
+
+    /// <summary>Frees the sessions (sequential memory mode); they reopen on the next encode.</summary>
+    public void Release()
+    {
+        Base.Release();
+        _tiSession?.Release();
+    }
+
+    public bool IsOpen => Base.IsOpen || _tiSession?.IsOpen == true;
 
     public void Dispose()
     {

@@ -43,6 +43,8 @@ public sealed class ModelFolder
     /// <summary>Optional linear latent→RGB preview map from vae_decoder/config.json ("latent_rgb_factors", 4×3) and its bias.</summary>
     public float[,]? LatentRgbFactors { get; private set; }
     public float[]? LatentRgbBias { get; private set; }
+    /// <summary>The VAE config's sample_size (the natural tile size of tiled decoding), when given.</summary>
+    public int? VaeSampleSize { get; private set; }
 
     public string PartDirectory(string part) => System.IO.Path.Combine(Path, part);
     public string PartFile(string part) => System.IO.Path.Combine(Path, part, "model.onnx");
@@ -82,6 +84,7 @@ public sealed class ModelFolder
         if (scale is { } s && !(s > 0 && double.IsFinite(s)))
             throw new ModelFolderException($"{VaeDecoder}/config.json", $"scaling_factor {s} must be a positive number");
         f.VaeScalingFactor = scale ?? (sdxl ? SdxlVaeScalingFactor : DefaultVaeScalingFactor);
+        f.VaeSampleSize = Int(vae, "sample_size");
         f.ReadPreviewFactors(ReadJson(f.Path, $"{VaeDecoder}/config.json"));
 
         f.Family = GuessFamily(f, sdxl);

@@ -19,10 +19,11 @@ internal sealed class TextEncoderModel : IDisposable
     readonly string[] _inputNames;
     readonly Dictionary<(string, string?), string[]> _outputNames = [];
     readonly IDisposable? _keepAlive;
+    readonly SessionHandle _handle;
 
-    TextEncoderModel(InferenceSession session, string part, TensorElementType idType, bool hasMask, IReadOnlyList<string> hiddenStates, IDisposable? keepAlive)
+    TextEncoderModel(SessionHandle handle, string part, TensorElementType idType, bool hasMask, IReadOnlyList<string> hiddenStates, IDisposable? keepAlive)
     {
-        Session = session;
+        _handle = handle;
         Part = part;
         IdType = idType;
         HiddenStateOutputs = hiddenStates;
@@ -33,18 +34,22 @@ internal sealed class TextEncoderModel : IDisposable
     /// <summary>"text_encoder" or "text_encoder_2".</summary>
     public string Part { get; }
 
-    public InferenceSession Session { get; }
+    public InferenceSession Session => _handle.Session;
     public TensorElementType IdType { get; }
     /// <summary>"hidden_states.0" (embeddings) … "hidden_states.L" in layer order; empty when not exported.</summary>
     public IReadOnlyList<string> HiddenStateOutputs { get; }
     /// <summary>Embedding width (768 for SD 1.x, 1024 for SD 2.x): from metadata, or from the first encoding.</summary>
     public int? Width { get; private set; }
 
-    /// <param name="keepAlive">Disposed with the session: buffers the session reads in place (AddInitializer).</param>
-    public static TextEncoderModel Create(InferenceSession s, string part = ModelFolder.TextEncoder, IDisposable? keepAlive = null)
+    public static TextEncoderModel Create(InferenceSession s, string part = ModelFolder.TextEncoder) => Create(SessionHandle.Of(s), part);
+
+    /// <summary>Inspects the session of <paramref name="handle"/> (which the model then owns).</summary>
+    /// <param name="keepAlive">Disposed with the model: buffers the session reads in place (AddInitializer).</param>
+    public static TextEncoderModel Create(SessionHandle handle, string part = ModelFolder.TextEncoder, IDisposable? keepAlive = null)
     {
         try
         {
+            var s = handle.Session;
             var ids = RequireInput(s, part, IdsName);
             if (!ids.IsTensor || ids.ElementDataType is not (TensorElementType.Int32 or TensorElementType.Int64))
                 throw new ModelFolderException(part, $"'{IdsName}' is {Describe(ids)}; expected int32 or int64");
@@ -63,9 +68,9 @@ internal sealed class TextEncoderModel : IDisposable
                 .Where(n => n.StartsWith("hidden_states.", StringComparison.Ordinal))
                 .Select(n => (Name: n, Ok: int.TryParse(n.AsSpan("hidden_states.".Length), NumberStyles.None, CultureInfo.InvariantCulture, out int i), Index: i))
                 .Where(x => x.Ok).OrderBy(x => x.Index).Select(x => x.Name).ToArray();
-            return new TextEncoderModel(s, part, ids.ElementDataType, mask, hidden, keepAlive) { Width = Fixed(last, 2) };
+            return new TextEncoderModel(handle, part, ids.ElementDataType, mask, hidden, keepAlive) { Width = Fixed(last, 2) };
         }
-        catch { s.Dispose(); keepAlive?.Dispose(); throw; }
+        catch { handle.Dispose(); keepAlive?.Dispose(); throw; }
     }
 
     /// <summary>The pooled output this export has: text_embeds (projected, SDXL's second encoder) or pooler_output.</summary>
@@ -108,9 +113,14 @@ internal sealed class TextEncoderModel : IDisposable
         return (hidden, pooled);
     }
 
+    /// <summary>Frees the session (sequential memory mode); the next encode reopens it.</summary>
+    public void Release() => _handle.Release();
+
+    public bool IsOpen => _handle.IsOpen;
+
     public void Dispose()
     {
-        Session.Dispose();
+        _handle.Dispose();
         _keepAlive?.Dispose();
     }
 }

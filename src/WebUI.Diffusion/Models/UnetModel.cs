@@ -15,9 +15,11 @@ internal sealed class UnetModel : IDisposable
     public const string SampleName = "sample", TimestepName = "timestep", HiddenName = "encoder_hidden_states",
         TextEmbedsName = "text_embeds", TimeIdsName = "time_ids", TimestepCondName = "timestep_cond";
 
-    UnetModel(InferenceSession session) => Session = session;
+    readonly SessionHandle _handle;
 
-    public InferenceSession Session { get; }
+    UnetModel(SessionHandle handle) => _handle = handle;
+
+    public InferenceSession Session => _handle.Session;
     public string OutputName { get; private set; } = "out_sample";
     public TensorElementType SampleType { get; private set; }
     public TensorElementType TimestepType { get; private set; }
@@ -30,6 +32,9 @@ internal sealed class UnetModel : IDisposable
     /// <summary>Null when the batch axis is dynamic; otherwise the only batch size the export accepts.</summary>
     public int? FixedBatch { get; private set; }
     public int LatentChannels { get; private set; } = 4;
+    /// <summary>Channels of the sample input: 4, or 9 for an inpainting UNet (latents ‖ mask ‖ masked-image latents).</summary>
+    public int InChannels { get; private set; } = 4;
+    public bool IsInpainting => InChannels > LatentChannels;
     public int? FixedLatentHeight { get; private set; }
     public int? FixedLatentWidth { get; private set; }
     public int? FixedSequence { get; private set; }
@@ -47,15 +52,26 @@ internal sealed class UnetModel : IDisposable
     public bool HasTimestepCond => TimestepCondType is not null;
 
     /// <param name="configInChannels">unet/config.json in_channels, used when the sample's channel axis is dynamic.</param>
-    public static UnetModel Create(InferenceSession session, int? configInChannels = null)
+    public static UnetModel Create(InferenceSession session, int? configInChannels = null) => Create(SessionHandle.Of(session), configInChannels);
+
+    /// <param name="handle">The UNet session (the model owns it from now on).</param>
+    /// <param name="configInChannels">unet/config.json in_channels, used when the sample's channel axis is dynamic;
+    /// without either the channels are found by a probe run (diffusion-reference §5.3).</param>
+    /// <param name="textWidthHint">Text embedding width for the probe when the UNet leaves it dynamic.</param>
+    public static UnetModel Create(SessionHandle handle, int? configInChannels = null, int? textWidthHint = null)
     {
-        var u = new UnetModel(session);
-        try { u.Inspect(configInChannels); }
-        catch { session.Dispose(); throw; }
+        var u = new UnetModel(handle);
+        try { u.Inspect(configInChannels, textWidthHint); }
+        catch { handle.Dispose(); throw; }
         return u;
     }
 
-    void Inspect(int? configInChannels)
+    /// <summary>Frees the session (sequential memory mode); the next run reopens it.</summary>
+    public void Release() => _handle.Release();
+
+    public bool IsOpen => _handle.IsOpen;
+
+    void Inspect(int? configInChannels, int? textWidthHint)
     {
         var s = Session;
         var sample = RequireInput(s, Part, SampleName);
@@ -105,17 +121,15 @@ internal sealed class UnetModel : IDisposable
             throw new ModelFolderException(Part, $"'{SampleName}' batch {sb} differs from '{HiddenName}' batch {hb}");
         FixedBatch = sb ?? hb;
 
-        int inChannels = Fixed(sample, 1) ?? configInChannels ?? 4;
-        if (inChannels == 9)
-            throw new ModelFolderException(Part, "this is an inpainting UNet (9 input channels); inpainting models are not supported yet");
-        if (inChannels != 4)
-            throw new ModelFolderException(Part, $"'{SampleName}' has {inChannels} channels; expected 4 latent channels");
-        int outChannels = Fixed(output, 1) ?? inChannels;
-        if (outChannels != inChannels)
-            throw new ModelFolderException(Part, $"'{outName}' has {outChannels} channels but '{SampleName}' has {inChannels}");
-        LatentChannels = inChannels;
         FixedLatentHeight = Fixed(sample, 2);
         FixedLatentWidth = Fixed(sample, 3);
+        int inChannels = Fixed(sample, 1) ?? configInChannels ?? UnetChannelProbe.Detect(this, textWidthHint);
+        if (inChannels is not (4 or 9))
+            throw new ModelFolderException(Part, $"'{SampleName}' has {inChannels} channels; expected 4 latent channels (or 9 for an inpainting UNet)");
+        int outChannels = Fixed(output, 1) ?? LatentChannels;
+        if (outChannels != LatentChannels)
+            throw new ModelFolderException(Part, $"'{outName}' has {outChannels} channels; expected {LatentChannels}");
+        InChannels = inChannels;
     }
 
     static (TensorElementType, int?) Matrix(InferenceSession s, string name)
@@ -126,5 +140,5 @@ internal sealed class UnetModel : IDisposable
         return (type, Fixed(m, 1));
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose() => _handle.Dispose();
 }

@@ -7,8 +7,9 @@ namespace WebUI.Diffusion.Pipelines;
 
 /// <summary>
 /// The engine behind the UI, API and CLI: lists checkpoints, keeps the last used model loaded (switching disposes the
-/// previous one), and runs generations one at a time. <see cref="Generate"/> is synchronous and CPU-bound; callers
-/// wrap it in Task.Run. Cancellation stops within the running UNet call.
+/// previous one; <see cref="EngineOptions.UnloadModelAfterIdle"/> frees an idle one), and runs generations one at a time.
+/// <see cref="Generate"/> is synchronous and CPU-bound; callers wrap it in Task.Run. Cancellation stops within the
+/// running UNet call.
 /// </summary>
 public sealed partial class GenerationEngine : IDisposable
 {
@@ -21,6 +22,8 @@ public sealed partial class GenerationEngine : IDisposable
     DiffusionModel? _loaded;
     ModelInfo? _loadedInfo;
     readonly Dictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
+    readonly Timer? _idleTimer;
+    DateTime _lastUse = DateTime.UtcNow;
     bool _disposed;
 
     public GenerationEngine(EngineOptions options) : this(options, EngineServices.Default) { }
@@ -32,6 +35,11 @@ public sealed partial class GenerationEngine : IDisposable
         _services = services;
         _sessions = new OnnxSessionFactory(options);
         Embeddings = new EmbeddingDatabase(options.EmbeddingsDir ?? Path.Combine(options.ModelsDir, "embeddings"));
+        if (options.VaeTileSize < 0 || options.VaeTileSize % 32 != 0)
+            throw new ArgumentException($"VaeTileSize must be 0 (the VAE's sample size) or a positive multiple of 32; got {options.VaeTileSize}.", nameof(options));
+        if (!Enum.IsDefined(options.MemoryMode)) throw new ArgumentException($"Unknown memory mode {(int)options.MemoryMode}.", nameof(options));
+        if (options.UnloadModelAfterIdle is { } idle && idle > TimeSpan.Zero)
+            _idleTimer = new Timer(_ => UnloadIfIdle(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>Textual-inversion embeddings (&lt;ModelsDir&gt;/embeddings unless EngineOptions.EmbeddingsDir says
@@ -46,6 +54,24 @@ public sealed partial class GenerationEngine : IDisposable
 
     /// <summary>Where checkpoints are listed from: &lt;ModelsDir&gt;/Stable-diffusion.</summary>
     public string CheckpointsDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "Stable-diffusion"));
+
+    /// <summary>Where separate VAEs are listed from: &lt;ModelsDir&gt;/VAE.</summary>
+    public string VaeDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "VAE"));
+
+    /// <summary>Where TAESD preview decoders are looked for: &lt;ModelsDir&gt;/VAE-approx.</summary>
+    public string VaeApproxDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "VAE-approx"));
+
+    /// <summary>The memory mode sessions are managed in.</summary>
+    public MemoryMode MemoryMode => _options.MemoryMode;
+
+    /// <summary>Separate VAEs (folder names under <see cref="VaeDir"/>), for the sd_vae choice; "Automatic" is always valid too.</summary>
+    public IReadOnlyList<string> ListVaes() => VaeFolder.List(VaeDir).Select(v => v.Name).ToList();
+
+    /// <summary>The hires fix upscaler names this engine offers, in A1111's order.</summary>
+    public static IReadOnlyList<string> HiresUpscalers => HiresFix.UpscalerNames;
+
+    /// <summary>The loaded model itself (tests and diagnostics; not thread-safe while a generation runs).</summary>
+    internal DiffusionModel? Loaded => _loaded;
 
     /// <summary>The model whose sessions are loaded, if any (readable while a generation runs).</summary>
     public ModelInfo? LoadedModel => Volatile.Read(ref _loadedInfo);
@@ -132,18 +158,46 @@ public sealed partial class GenerationEngine : IDisposable
     public ModelInfo LoadModel(string nameOrPath)
     {
         var info = ResolveModel(nameOrPath);
-        lock (_gate) return Acquire(info).Info;
+        lock (_gate)
+        {
+            var loaded = Acquire(info).Info;
+            MarkUsed();
+            return loaded;
+        }
     }
 
     /// <summary>Disposes the loaded model's sessions.</summary>
     public void UnloadModel()
     {
-        lock (_gate)
+        lock (_gate) UnloadCore();
+    }
+
+    void UnloadCore()
+    {
+        _loaded?.Dispose();
+        _loaded = null;
+        Volatile.Write(ref _loadedInfo, null);
+        DisposePreviewDecoders();
+    }
+
+    // Runs on a timer thread: never waits for a running generation (it reschedules the timer when it ends).
+    void UnloadIfIdle()
+    {
+        if (_options.UnloadModelAfterIdle is not { } idle || !Monitor.TryEnter(_gate)) return;
+        try
         {
-            _loaded?.Dispose();
-            _loaded = null;
-            Volatile.Write(ref _loadedInfo, null);
+            if (_disposed || _loaded is null) return;
+            var since = DateTime.UtcNow - _lastUse;
+            if (since >= idle) UnloadCore();
+            else _idleTimer?.Change(idle - since, Timeout.InfiniteTimeSpan);
         }
+        finally { Monitor.Exit(_gate); }
+    }
+
+    void MarkUsed()
+    {
+        _lastUse = DateTime.UtcNow;
+        if (_options.UnloadModelAfterIdle is { } idle) _idleTimer?.Change(idle, Timeout.InfiniteTimeSpan);
     }
 
     DiffusionModel Acquire(ModelInfo info)
@@ -155,7 +209,7 @@ public sealed partial class GenerationEngine : IDisposable
         _loaded = null;
         Volatile.Write(ref _loadedInfo, null);
         var folder = ModelFolder.Open(info.Path);
-        _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerAt);
+        _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerAt, _options.MemoryMode);
         _loaded.Conditioner.Embeddings = Embeddings;
         Volatile.Write(ref _loadedInfo, _loaded.Info);
         return _loaded;
@@ -199,22 +253,37 @@ public sealed partial class GenerationEngine : IDisposable
         var total = Stopwatch.StartNew();
         RequestValidator.Validate(request);
         var info = ResolveModel(request.Model);
+        var vae = ResolveVae(request.Vae);
         ct.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            long loadStart = Stopwatch.GetTimestamp();
-            var model = Acquire(info);
-            double load = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
-            var job = new GenerationJob(model, request, _services.ImageOutput, progress, ct);
-            var result = job.Run(Random.Shared);
-            return result with
+            try
             {
-                Timings = new PipelineTimings(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
+                long loadStart = Stopwatch.GetTimestamp();
+                var model = Acquire(info);
+                model.SelectVae(vae);
+                double load = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
+                var job = new GenerationJob(model, request, _services.ImageOutput, _options, progress, ct);
+                var result = job.Run(Random.Shared);
+                return result with
                 {
-                    ModelLoadSeconds = load,
-                },
-            };
+                    Timings = new PipelineTimings(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
+                    {
+                        ModelLoadSeconds = load,
+                    },
+                };
+            }
+            finally { MarkUsed(); }
         }
+    }
+
+    /// <summary>The separate VAE a request asks for: its Vae, else the sd_vae setting; null = the model's own.</summary>
+    VaeFolder? ResolveVae(string? requested)
+    {
+        string name = string.IsNullOrWhiteSpace(requested) ? _options.SdVae : requested.Trim();
+        if (string.IsNullOrWhiteSpace(name) || name.Equals("Automatic", StringComparison.OrdinalIgnoreCase) || name.Equals("None", StringComparison.OrdinalIgnoreCase))
+            return null;
+        return VaeFolder.Find(VaeDir, name);
     }
 
     public void Dispose()
@@ -223,8 +292,8 @@ public sealed partial class GenerationEngine : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            _loaded?.Dispose();
-            _loaded = null;
+            _idleTimer?.Dispose();
+            UnloadCore();
         }
     }
 }

@@ -32,7 +32,7 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
     readonly RunOptions _runOptions;
     readonly CancellationToken _ct;
     readonly ConditioningSchedule _conditioning;
-    readonly int _images, _perImage;
+    readonly int _images, _perImage, _samplePerImage;
     readonly bool _guided, _padConds;
     readonly float _cfg;
     readonly TensorBuffer _timestep;
@@ -69,6 +69,7 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
         Height = height;
         Width = width;
         _perImage = Channels * height * width;
+        _samplePerImage = unet.InChannels * height * width;
         _cfg = (float)cfgScale;
         _outputNames = [unet.OutputName];
         foreach (var e in conditioning.Embeddings) CheckEmbedding(e);
@@ -119,6 +120,13 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
     /// is D = c_out(t)·x0 + c_skip(t)·x, with x0 the usual ε/v estimate.
     /// </summary>
     public bool LcmBoundaryCondition { get; set; }
+
+    /// <summary>
+    /// An inpainting UNet's extra input channels for every image of the batch ([images, InChannels − 4, h, w]: the
+    /// mask ‖ masked-image latents, diffusion-reference §5.3). They follow the c_in-scaled latents unscaled, and the
+    /// cond and uncond rows get the same ones. Required when the UNet has more than 4 input channels.
+    /// </summary>
+    public float[]? ImageConditioning { get; set; }
 
     /// <summary>Restarts the model-call count that prompt schedules are read with (A1111 resets it per sampling run).</summary>
     public void StartSampling()
@@ -237,8 +245,8 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
     {
         if (!_io.TryGetValue(batch, out var io))
         {
-            long[] shape = [batch, Channels, Height, Width];
-            _io[batch] = io = [Own(new TensorBuffer(_unet.SampleType, shape)), Own(new TensorBuffer(_unet.OutputType, shape))];
+            _io[batch] = io = [Own(new TensorBuffer(_unet.SampleType, [batch, _unet.InChannels, Height, Width])),
+                Own(new TensorBuffer(_unet.OutputType, [batch, Channels, Height, Width]))];
         }
         return io;
     }
@@ -263,6 +271,9 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
         int total = _images * _perImage;
         if (x.Length != total || denoised.Length != total)
             throw new ArgumentException($"Latent has {x.Length} values; expected {total} ({_images}×{Channels}×{Height}×{Width}).");
+        int extra = _samplePerImage - _perImage;
+        if (extra > 0 && ImageConditioning?.Length != _images * extra)
+            throw new InvalidOperationException($"This inpainting UNet needs {extra / (Height * Width)} conditioning channels per image (mask and masked-image latents).");
         var layout = CurrentLayout();
         if (layout.PaddedCondUncond) PaddedCondUncond = true;
         ModelCalls++;
@@ -280,7 +291,8 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
             {
                 int row = call.FirstRow + Math.Min(k, call.Rows - 1);
                 int image = row < condRows ? row / m : row - condRows;
-                call.Sample.Write(x.Slice(image * _perImage, _perImage), k * _perImage, cIn);
+                call.Sample.Write(x.Slice(image * _perImage, _perImage), k * _samplePerImage, cIn);
+                if (extra > 0) call.Sample.Write(ImageConditioning.AsSpan(image * extra, extra), k * _samplePerImage + _perImage);
             }
             long start = Stopwatch.GetTimestamp();
             try { _unet.Session.Run(_runOptions, _inputNames, call.Inputs, _outputNames, call.Outputs); }
