@@ -62,22 +62,11 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         var (seeds, subseeds) = SeedPlan.ForJob(request, random);
         var hires = request.EnableHr ? HiresFix.TargetOf(request) : (HiresFix.Target?)null;
         if (hires is { } target) CheckFixedSize(target.LatentHeight, target.LatentWidth, target.LatentWidth * 8, target.LatentHeight * 8);
+        var samplerOptions = RequestValidator.Options(request);
 
-        // Stage 1, text encoder: every prompt of the job (the hires pass's too), scheduled over the model calls.
-        var samplerInfo = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, RequestValidator.Options(request)).Info;
-        int firstPassCalls = ModelCalls(samplerInfo, request.Steps);
-        var conditioning = BuildConditioning(request.Prompt, request.NegativePrompt, firstPassCalls, null, request.Width, request.Height, runOptions);
-        ConditioningSchedule? hrConditioning = null;
-        if (hires is { } hr)
-        {
-            // A1111's calculate_hr_conds: the hires prompts scheduled for the second pass (counted on from the first).
-            string hrPrompt = string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt;
-            string hrNegative = string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt;
-            string hrSampler = string.IsNullOrEmpty(request.HrSampler) ? request.Sampler : request.HrSampler;
-            var hrInfo = SamplerCatalog.FindSampler(SamplerCatalog.Resolve(hrSampler, request.Scheduler).Sampler);
-            int hrCalls = ModelCalls(hrInfo, request.HrSecondPassSteps > 0 ? request.HrSecondPassSteps : request.Steps);
-            hrConditioning = BuildConditioning(hrPrompt, hrNegative, firstPassCalls, hrCalls, hr.LatentWidth * 8, hr.LatentHeight * 8, runOptions);
-        }
+        // Stage 1, text encoder: every prompt of the job (the hires pass's too).
+        var conditioning = BuildConditioning(runOptions, samplerOptions);
+        var hrConditioning = hires is { } ht ? BuildHiresConditioning(runOptions, samplerOptions, ht) : null;
         model.Done(ModelPart.TextEncoder);
         ct.ThrowIfCancellationRequested();
 
@@ -86,13 +75,13 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         var setup = InitImageSetup.Prepare(request, model, vae, images, seeds[..batch]);
         model.Done(ModelPart.VaeEncoder);
 
-        var samplerOptions = RequestValidator.Options(request);
         int perImage = channels * h * w;
         var results = new List<GeneratedImage>(seeds.Length);
         var denoiser = NewDenoiser(batch, h, w, conditioning, runOptions);
         denoiser.ImageConditioning = setup.ImageConditioning;
-        var hiresPass = hires is { } t ? new HiresPass(this, t, NewDenoiser(batch, t.LatentHeight, t.LatentWidth, hrConditioning!, runOptions)) : null;
-        int totalSteps = 0;
+        var hiresPass = hires is { } t
+            ? new HiresPass(this, t, NewDenoiser(batch, t.LatentHeight, t.LatentWidth, hrConditioning!, runOptions), hrConditioning!)
+            : null;
 
         for (int n = 0; n < request.BatchCount; n++)
         {
@@ -114,7 +103,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             for (int i = 0; i < x.Length; i++) x[i] = x[i] * s0 + (initLatent is null ? 0f : initLatent[i]);
 
             int steps = sigmas.Length - 1;
-            totalSteps = steps + (hiresPass?.Steps ?? 0);
+            int totalSteps = steps + (hiresPass?.Steps ?? 0);
             IDenoiser model1 = setup.NMask is { } nmask
                 ? new MaskedDenoiser(denoiser, initLatent!, nmask, channels, blendBeforeDenoising: plan.Info.Kind == SamplerKind.Timestep)
                 : denoiser;
@@ -143,23 +132,48 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
                     (width, height) = (overlay.Width, overlay.Height);
                 }
                 var facts = new ImageFacts(seeds[index], subseeds[index], Path.GetFileName(model.Folder.Path), model.Info.Hash,
-                    plan.SamplerName, plan.SchedulerLabel, request.RngSource, Extras(setup, hiresResult, plan, conditioning, hrConditioning));
+                    plan.SamplerName, plan.SchedulerLabel, request.RngSource, Extras(setup, conditioning, hiresResult, plan));
                 results.Add(images.Finish(rgb, width, height, request, facts));
             }
             model.Done(ModelPart.VaeDecoder);
         }
-        var warnings = conditioning.Warnings.Concat(hrConditioning?.Warnings ?? []).Distinct().ToList();
+        var warnings = hrConditioning is null ? conditioning.Warnings : conditioning.Warnings.Concat(hrConditioning.Warnings).Distinct().ToList();
         return new GenerationResult(results, request with { Seed = seeds[0], Subseed = subseeds[0] }) { Warnings = warnings };
     }
 
-    /// <summary>Model calls a sampler makes in <paramref name="steps"/> steps as A1111 counts them for prompt
-    /// schedules: twice the steps for second-order samplers.</summary>
-    internal static int ModelCalls(SamplerInfo sampler, int steps) => sampler.SecondOrder ? steps * 2 : steps;
-
-    ConditioningSchedule BuildConditioning(string prompt, string negative, int calls, int? hiresCalls, int width, int height, RunOptions runOptions)
+    /// <summary>
+    /// Encodes the prompts for the sampler's model calls: A1111 schedules prompt editing over steps × 2 for
+    /// second-order samplers (they call the model twice per step).
+    /// </summary>
+    ConditioningSchedule BuildConditioning(RunOptions runOptions, SamplerOptions options)
     {
-        var o = new ConditioningOptions(prompt, negative, calls, width, height, Text.Emphasis.Parse(request.Emphasis),
-            request.ClipSkip, request.PadConds, hiresCalls);
+        var o = new ConditioningOptions(request.Prompt, request.NegativePrompt, FirstPassCalls(options), request.Width, request.Height,
+            Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds);
+        return model.Conditioner.Build(o, runOptions, ref _textSeconds);
+    }
+
+    /// <summary>A1111's firstpass_steps: the first pass's model calls (steps × 2 for second-order samplers).</summary>
+    int FirstPassCalls(SamplerOptions options)
+    {
+        var info = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options).Info;
+        return info.SecondOrder ? request.Steps * 2 : request.Steps;
+    }
+
+    /// <summary>
+    /// The hires pass's conditioning (A1111 calculate_hr_conds): the hires prompts (or the first pass's), scheduled
+    /// over the hires sampler's model calls with the first pass's step count as the base, at the upscaled size.
+    /// </summary>
+    ConditioningSchedule BuildHiresConditioning(RunOptions runOptions, SamplerOptions options, HiresFix.Target target)
+    {
+        string sampler = string.IsNullOrEmpty(request.HrSampler) ? request.Sampler : request.HrSampler;
+        string scheduler = string.IsNullOrEmpty(request.HrScheduler) ? request.Scheduler : request.HrScheduler;
+        int hrSteps = request.HrSecondPassSteps > 0 ? request.HrSecondPassSteps : request.Steps;
+        var info = SamplerCatalog.Plan(sampler, scheduler, hrSteps, model.Schedule, options).Info;
+        var o = new ConditioningOptions(
+            string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt,
+            string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt,
+            FirstPassCalls(options), target.UpscaleWidth, target.UpscaleHeight, Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds,
+            HiresSteps: info.SecondOrder ? hrSteps * 2 : hrSteps);
         return model.Conditioner.Build(o, runOptions, ref _textSeconds);
     }
 
@@ -188,43 +202,22 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         ct.ThrowIfCancellationRequested();
     }
 
-    // A1111's extra_generation_params in insertion order: init() entries (inpainting), the hires entries, the
-    // conditioning's (TI hashes, Emphasis) and the VAE facts (built-in slots), what the samplers add when they start,
-    // then "Pad conds" once a denoiser padded.
-    List<KeyValuePair<string, object?>> Extras(InitImageSetup setup, HiresPass.Result? hires, SamplingPlan plan,
-        ConditioningSchedule conditioning, ConditioningSchedule? hrConditioning)
+    // A1111's extra_generation_params in insertion order: init() entries (inpainting, hires), the VAE facts (built-in
+    // slots), the conditioning's (TI hashes, Emphasis), what the samplers add when they start, then "Pad conds".
+    List<KeyValuePair<string, object?>> Extras(InitImageSetup setup, ConditioningSchedule conditioning, HiresPass.Result? hires, SamplingPlan plan)
     {
         var list = new List<KeyValuePair<string, object?>>(setup.Extras);
         if (hires is not null) list.AddRange(hires.Extras);
-        list.AddRange(MergeConditioningExtras(conditioning, hrConditioning));
         if (model.Vae is { } v)
         {
             list.Add(new("VAE hash", v.Hash));
             list.Add(new("VAE", v.Name));
         }
         var keys = new HashSet<string>(list.Select(e => e.Key), StringComparer.Ordinal);
-        foreach (var e in plan.ExtraGenerationParams.Concat(hires?.PlanExtras ?? []))
+        foreach (var e in conditioning.InfotextExtras.Concat(plan.ExtraGenerationParams).Concat(hires?.PlanExtras ?? []))
             if (keys.Add(e.Key)) list.Add(e);
         if (_denoisers.Any(d => d.PaddedCondUncond) && keys.Add("Pad conds")) list.Add(new("Pad conds", true));
         return list;
-    }
-
-    /// <summary>The first pass's conditioning extras, with the hires pass's embeddings appended to "TI hashes".</summary>
-    static IEnumerable<KeyValuePair<string, object?>> MergeConditioningExtras(ConditioningSchedule first, ConditioningSchedule? hires)
-    {
-        var merged = new List<KeyValuePair<string, object?>>(first.InfotextExtras);
-        foreach (var e in hires?.InfotextExtras ?? [])
-        {
-            int at = merged.FindIndex(m => m.Key == e.Key);
-            if (at < 0) merged.Add(e);
-            else if (e.Key == "TI hashes")
-            {
-                var parts = ((string)merged[at].Value!).Split(", ").ToList();
-                parts.AddRange(((string)e.Value!).Split(", ").Where(p => !parts.Contains(p)));
-                merged[at] = new(e.Key, string.Join(", ", parts));
-            }
-        }
-        return merged;
     }
 
     /// <summary>
@@ -260,7 +253,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
     /// cropped to the target, then img2img with fresh noise (ImageRNG of the hires shape, the same seeds) in
     /// fixed-steps mode with the hires sampler, scheduler and prompts.
     /// </summary>
-    sealed class HiresPass(GenerationJob job, HiresFix.Target target, UnetDenoiser denoiser)
+    sealed class HiresPass(GenerationJob job, HiresFix.Target target, UnetDenoiser denoiser, ConditioningSchedule conditioning)
     {
         /// <summary>The second pass's latents [B, C, h₂, w₂], its infotext entries (init() order) and its sampler's own
         /// extras (added after the first pass's, keeping the first position of a repeated key).</summary>
@@ -340,7 +333,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             denoiser.StartSampling();
             job.Sample(plan, denoiser, noise, sigmas, x2, batchIndex, firstSteps, totalSteps, channels, h2, w2);
             ThrowOnNaN(x2, "UNet");
-            return new Result(x2, extras, plan.ExtraGenerationParams);
+            return new Result(x2, extras, [.. conditioning.InfotextExtras, .. plan.ExtraGenerationParams]);
         }
 
         static byte[] CropRgb(byte[] rgb, int width, int w, int h)

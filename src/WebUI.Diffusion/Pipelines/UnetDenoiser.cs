@@ -124,8 +124,8 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
 
     /// <summary>
     /// An inpainting UNet's extra input channels for every image of the batch ([images, InChannels − 4, h, w]: the
-    /// mask ‖ masked-image latents, diffusion-reference §5.3). They follow the c_in-scaled latents unscaled, and the
-    /// cond and uncond rows get the same ones. Required when the UNet has more than 4 input channels.
+    /// mask ‖ masked-image latents, diffusion-reference §5.3). They follow the c_in-scaled latents unscaled, and every
+    /// cond and uncond row of an image gets the same ones. Required when the UNet has more than 4 input channels.
     /// </summary>
     public float[]? ImageConditioning { get; set; }
 

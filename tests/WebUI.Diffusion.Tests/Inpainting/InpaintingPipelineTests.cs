@@ -122,7 +122,7 @@ public sealed class InpaintingPipelineTests : IDisposable
     {
         string dir = FakeModelFolder.Build(_dir.Sub(name), new FakeModelSpec { Unet = unet ?? new FakeUnetSpec(), ScalingFactor = 1 });
         var folder = ModelFolder.Open(dir);
-        var model = DiffusionModel.Load(new ModelInfo(name, dir, "sd1", null), folder, new OnnxSessionFactory(new EngineOptions { IntraOpThreads = 1 }), ClipTextTokenizer.FromFolder);
+        var model = DiffusionModel.Load(new ModelInfo(name, dir, "sd1", null), folder, new OnnxSessionFactory(new EngineOptions { IntraOpThreads = 1 }), _ => TinyTokenizer.Value);
         var run = new RunOptions();
         return (model, new VaeCodec(model, new EngineOptions(), null, run), run);
     }

@@ -57,7 +57,7 @@ public sealed class NineChannelTests : IDisposable
     }
 
     GenerationEngine Engine(CapturingImageOutput output) =>
-        new(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 }, EngineServices.Default with { ImageOutput = output });
+        new(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 }, new EngineServices(_ => TinyTokenizer.Value, output));
 
     static GenerationRequest Request(string model) => new()
     {
