@@ -152,12 +152,9 @@ internal sealed class ClipTextEncoder : IDisposable
             rows[name] = (embedding, ids);
         }
 
-        var pinned = new PinnedTable(table);
-        // Reopenable with the same pinned table, so the sequential memory mode can release this session too.
-        var handle = new SessionHandle(() => _sessions.Open(_folder, Part, [(table.Name, pinned.Value)]));
-        try { _ = handle.Session; }
-        catch { handle.Dispose(); pinned.Dispose(); throw; }
-        var model = TextEncoderModel.Create(handle, Part, pinned);
+        // The handle reopens the session with the same pinned table after a release (sequential memory mode).
+        var pinned = new PinnedTable(table); // freed by the model (also when Create fails)
+        var model = TextEncoderModel.Create(new SessionHandle(() => _sessions.Open(_folder, Part, [(table.Name, pinned.Value)])), Part, pinned);
         var old = _tiSession;
         _tiSession = model;
         _tiRows = rows;
@@ -185,7 +182,7 @@ internal sealed class ClipTextEncoder : IDisposable
         return (hidden, pool);
     }
 
-    /// <summary>Frees the sessions (sequential memory mode); the next encode reopens the active one.</summary>
+    /// <summary>Frees the sessions (sequential memory mode); they reopen on the next encode.</summary>
     public void Release()
     {
         Base.Release();

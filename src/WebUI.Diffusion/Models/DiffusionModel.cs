@@ -6,9 +6,10 @@ namespace WebUI.Diffusion.Models;
 /// <summary>
 /// A loaded checkpoint: its folder facts, the noise schedule from its scheduler config, the text encoders with their
 /// tokenizers (one for SD 1.x/2.x, two for SDXL, the second alone for the SDXL refiner) behind a
-/// <see cref="PromptConditioner"/>, and the ONNX sessions (UNet, VAE decoder at load; VAE encoder on first img2img use).
-/// In <see cref="MemoryMode.Sequential"/> every part is inspected at load and then released; each stage reopens its
-/// part and <see cref="Done"/> frees it again. A separate VAE (<see cref="SelectVae"/>) replaces the model's own.
+/// <see cref="PromptConditioner"/>, and the ONNX sessions (text encoders, UNet, VAE decoder at load; VAE encoder on
+/// first img2img use). In
+/// <see cref="MemoryMode.Sequential"/> every part is inspected at load and then released; each stage reopens its part
+/// and <see cref="Done"/> frees it again. A separate VAE (<see cref="SelectVae"/>) replaces the model's own.
 /// </summary>
 internal sealed class DiffusionModel : IDisposable
 {
@@ -43,7 +44,6 @@ internal sealed class DiffusionModel : IDisposable
     public VaeFolder? Vae { get; private set; }
 
     /// <param name="tokenizers">Loads a tokenizer folder (tokenizer/ or tokenizer_2/).</param>
-    /// <param name="memory">Sequential: every session is released after inspection and reopened by its stage.</param>
     public static DiffusionModel Load(ModelInfo info, ModelFolder folder, OnnxSessionFactory sessions, Func<string, ClipTokenizer> tokenizers,
         MemoryMode memory = MemoryMode.KeepLoaded)
     {
@@ -65,7 +65,7 @@ internal sealed class DiffusionModel : IDisposable
             unet = UnetModel.Create(Handle(sessions, folder, ModelFolder.Unet), folder.UnetInChannels, conditioner.Width ?? folder.TextEmbeddingWidth);
             if (memory == MemoryMode.Sequential) unet.Release();
             if (conditioner.Width is { } tw && unet.HiddenWidth is { } uw && tw != uw)
-                throw new ModelFolderException(ModelFolder.Unet, $"'encoder_hidden_states' is {uw} wide but the text encoder{(second is null || first is null ? "" : "s")} produce{(second is null || first is null ? "s" : "")} {tw}");
+                throw new ModelFolderException(ModelFolder.Unet, $"'encoder_hidden_states' is {uw} wide but the text encoder{(first is not null && second is not null ? "s produce" : " produces")} {tw}");
             if (conditioner.IsSdxl != unet.IsSdxl)
                 throw new ModelFolderException(ModelFolder.Unet, unet.IsSdxl
                     ? "takes SDXL's text_embeds and time_ids, but the folder has no text_encoder_2 (OpenCLIP-G) to produce them"

@@ -83,7 +83,7 @@ public sealed class OnnxSessionFactory
     /// Opens <c>&lt;model&gt;/&lt;part&gt;/model.onnx</c> from its path (so external data resolves next to it).
     /// Failures become <see cref="ModelFolderException"/>s naming the file.
     /// </summary>
-    public InferenceSession Open(ModelFolder folder, string part) => Open(folder, part, null);
+    public InferenceSession Open(ModelFolder folder, string part) => OpenFile(folder.PartFile(part), $"{part}/model.onnx");
 
     /// <summary>
     /// Opens a part with some initializers replaced (<c>SessionOptions.AddInitializer</c>): ONNX Runtime reads each

@@ -97,12 +97,13 @@ internal sealed class PromptConditioner : IDisposable
         return [(encoder, new EncoderLayer(hidden[index], true))];
     }
 
-    /// <summary>Frees the text encoders' sessions (sequential memory mode); encoding reopens them.</summary>
+    /// <summary>Frees the encoders' sessions (sequential memory mode); the next encode reopens them.</summary>
     public void Release()
     {
         foreach (var e in Encoders) e.Release();
     }
 
+    /// <summary>True while any text encoder session is open.</summary>
     public bool IsOpen => Encoders.Any(e => e.IsOpen);
 
     public void Dispose()

@@ -19,7 +19,6 @@ internal sealed class TextEncoderModel : IDisposable
     readonly string[] _inputNames;
     readonly Dictionary<(string, string?), string[]> _outputNames = [];
     readonly IDisposable? _keepAlive;
-
     readonly SessionHandle _handle;
 
     TextEncoderModel(SessionHandle handle, string part, TensorElementType idType, bool hasMask, IReadOnlyList<string> hiddenStates, IDisposable? keepAlive)
@@ -35,7 +34,6 @@ internal sealed class TextEncoderModel : IDisposable
     /// <summary>"text_encoder" or "text_encoder_2".</summary>
     public string Part { get; }
 
-    /// <summary>The session, reopened if the sequential memory mode released it.</summary>
     public InferenceSession Session => _handle.Session;
     public TensorElementType IdType { get; }
     /// <summary>"hidden_states.0" (embeddings) … "hidden_states.L" in layer order; empty when not exported.</summary>
@@ -43,11 +41,10 @@ internal sealed class TextEncoderModel : IDisposable
     /// <summary>Embedding width (768 for SD 1.x, 1024 for SD 2.x): from metadata, or from the first encoding.</summary>
     public int? Width { get; private set; }
 
-    /// <param name="keepAlive">Disposed with the session: buffers the session reads in place (AddInitializer).</param>
-    public static TextEncoderModel Create(InferenceSession s, string part = ModelFolder.TextEncoder, IDisposable? keepAlive = null) =>
-        Create(SessionHandle.Of(s), part, keepAlive);
+    public static TextEncoderModel Create(InferenceSession s, string part = ModelFolder.TextEncoder) => Create(SessionHandle.Of(s), part);
 
-    /// <summary>Inspects the session of <paramref name="handle"/> (which the model then owns, and may release and reopen).</summary>
+    /// <summary>Inspects the session of <paramref name="handle"/> (which the model then owns).</summary>
+    /// <param name="keepAlive">Disposed with the model: buffers the session reads in place (AddInitializer).</param>
     public static TextEncoderModel Create(SessionHandle handle, string part = ModelFolder.TextEncoder, IDisposable? keepAlive = null)
     {
         try

@@ -147,11 +147,16 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
     /// </summary>
     ConditioningSchedule BuildConditioning(RunOptions runOptions, SamplerOptions options)
     {
-        var info = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options).Info;
-        int calls = info.SecondOrder ? request.Steps * 2 : request.Steps;
-        var o = new ConditioningOptions(request.Prompt, request.NegativePrompt, calls, request.Width, request.Height,
+        var o = new ConditioningOptions(request.Prompt, request.NegativePrompt, FirstPassCalls(options), request.Width, request.Height,
             Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds);
         return model.Conditioner.Build(o, runOptions, ref _textSeconds);
+    }
+
+    /// <summary>A1111's firstpass_steps: the first pass's model calls (steps × 2 for second-order samplers).</summary>
+    int FirstPassCalls(SamplerOptions options)
+    {
+        var info = SamplerCatalog.Plan(request.Sampler, request.Scheduler, request.Steps, model.Schedule, options).Info;
+        return info.SecondOrder ? request.Steps * 2 : request.Steps;
     }
 
     /// <summary>
@@ -167,7 +172,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         var o = new ConditioningOptions(
             string.IsNullOrEmpty(request.HrPrompt) ? request.Prompt : request.HrPrompt,
             string.IsNullOrEmpty(request.HrNegativePrompt) ? request.NegativePrompt : request.HrNegativePrompt,
-            request.Steps, target.UpscaleWidth, target.UpscaleHeight, Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds,
+            FirstPassCalls(options), target.UpscaleWidth, target.UpscaleHeight, Text.Emphasis.Parse(request.Emphasis), request.ClipSkip, request.PadConds,
             HiresSteps: info.SecondOrder ? hrSteps * 2 : hrSteps);
         return model.Conditioner.Build(o, runOptions, ref _textSeconds);
     }

@@ -43,6 +43,7 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
     readonly string[] _inputNames;
     readonly string[] _outputNames;
     Layout? _layout;
+    Layout?[]? _segmentLayouts;
     int _call, _nextChange;
     long _unetTicks;
 
@@ -152,22 +153,26 @@ internal sealed class UnetDenoiser : IGuidedDenoiser, IDisposable
             throw new ModelFolderException("unet", $"'time_ids' takes {n} values; the conditioning has {ids.Length}");
     }
 
+    // The layout of the schedule segment the current call falls in. Segments are cached by index, so after the first
+    // sampling run even alternating prompts switch without allocating.
     Layout CurrentLayout()
     {
         if (_layout is not null && _call < _nextChange) return _layout;
         var points = _conditioning.ChangePoints;
-        _nextChange = int.MaxValue;
-        foreach (int p in points)
-            if (p > _call) { _nextChange = p; break; }
+        int segment = 0;
+        while (segment + 1 < points.Count && points[segment + 1] <= _call) segment++;
+        _nextChange = segment + 1 < points.Count ? points[segment + 1] : int.MaxValue;
+        _segmentLayouts ??= new Layout?[points.Count];
+        if (_segmentLayouts[segment] is { } known) return _layout = known;
 
-        // Which encodings this call uses; the key names the combination so alternating prompts reuse their tensors.
+        // Which encodings this segment uses; the key names the combination so alternating prompts share tensors.
         int m = _conditioning.Positive.Count;
         var conds = new int[m];
         for (int j = 0; j < m; j++) conds[j] = _conditioning.PositiveAt(j, _call);
         int uncond = _guided ? _conditioning.NegativeAt(_call) : -1;
         string key = string.Join(",", conds) + "|" + uncond;
         if (!_layouts.TryGetValue(key, out var layout)) _layouts[key] = layout = BuildLayout(conds, uncond);
-        return _layout = layout;
+        return _layout = _segmentLayouts[segment] = layout;
     }
 
     Layout BuildLayout(int[] condIndexes, int uncondIndex)

@@ -56,6 +56,8 @@ public static class WebUICommandLine
         root.Add(TokenizeVerb.Create(context, dataDir));
         root.Add(ForgeVerb.Create(context, dataDir));
         root.Add(BenchVerb.Create(context, dataDir));
+        root.Add(PromptVerb.Create(context));
+        root.Add(NoiseVerb.Create(context));
         return root;
     }
 

@@ -150,4 +150,15 @@ public sealed class PromptConditionerTests : IDisposable
         AssertClose(States(Chunk(Tok.Encode("a cat "))), c.Embeddings[0].Data, 1e-6, "without the tag");
         Assert.Contains(c.Warnings, w => w.Contains("<lora:...>"));
     }
+
+    [Fact]
+    public void A_hires_pass_schedules_over_its_own_steps_counting_on_from_the_first_pass()
+    {
+        using var ro = new Microsoft.ML.OnnxRuntime.RunOptions();
+        double seconds = 0;
+        // 20 base steps, 10 hires steps: [cat:dog:25] switches after hires step 5 (a1111-reference §3.1).
+        var c = _model.Conditioner.Build(new ConditioningOptions("a [cat:dog:25] x", "", 20, 64, 64, HiresSteps: 10), ro, ref seconds);
+        Assert.Equal([5, 10], c.Positive.Single().Schedule.Select(e => e.EndStep));
+        AssertClose(States(Chunk(Tok.Encode("a dog x"))), c.Embeddings[c.PositiveAt(0, 6)].Data, 1e-6, "after the switch");
+    }
 }

@@ -34,6 +34,7 @@ public sealed class SdxlConditioningTests : IDisposable
     {
         string dir = TinyModels.BuildSdxl(_dir.Sub("xl"));
         using var model = Load(dir);
+        Assert.Equal(0.13025, model.VaeScale, 1e-9); // from vae_decoder/config.json
         var c = Build(model, "a photo of a cat", "blurry", width: 128, height: 96);
         var cond = c.Embeddings[c.PositiveAt(0, 0)];
         int d1 = TinyModels.SdxlTextWidth, d2 = TinyModels.SdxlText2Width;
