@@ -32,4 +32,8 @@ public sealed record PipelineTimings(double TotalSeconds, double UnetSeconds, do
 /// like k-diffusion's callback "i".
 /// </summary>
 public readonly record struct GenerationProgress(
-    int Batch, int BatchCount, int Step, int Steps, ReadOnlyMemory<float> Latent, int LatentChannels, int LatentHeight, int LatentWidth);
+    int Batch, int BatchCount, int Step, int Steps, ReadOnlyMemory<float> Latent, int LatentChannels, int LatentHeight, int LatentWidth)
+{
+    /// <summary>The sampler's current prediction of the finished latent x₀ (what A1111 previews), same layout and lifetime as <see cref="Latent"/>; empty when the sampler gives none.</summary>
+    public ReadOnlyMemory<float> Denoised { get; init; }
+}

@@ -248,7 +248,15 @@ public sealed partial class GenerationEngine : IDisposable
     /// <see cref="ModelNotFoundException"/>, a broken one <see cref="ModelFolderException"/>; cancellation throws
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public GenerationResult Generate(GenerationRequest request, Action<GenerationProgress>? progress = null, CancellationToken ct = default)
+    public GenerationResult Generate(GenerationRequest request, Action<GenerationProgress>? progress = null, CancellationToken ct = default) =>
+        Generate(request, null, progress, ct);
+
+    /// <summary>
+    /// As <see cref="Generate(GenerationRequest, Action{GenerationProgress}?, CancellationToken)"/>, with a
+    /// <paramref name="control"/> that can skip the current batch iteration. When cancellation comes after some
+    /// pictures were finished, the exception is a <see cref="GenerationInterruptedException"/> carrying them.
+    /// </summary>
+    public GenerationResult Generate(GenerationRequest request, GenerationControl? control, Action<GenerationProgress>? progress = null, CancellationToken ct = default)
     {
         var total = Stopwatch.StartNew();
         RequestValidator.Validate(request);
@@ -263,19 +271,47 @@ public sealed partial class GenerationEngine : IDisposable
                 var model = Acquire(info);
                 model.SelectVae(vae);
                 double load = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
-                var job = new GenerationJob(model, request, _services.ImageOutput, _options, progress, ct);
-                var result = job.Run(Random.Shared);
-                return result with
+                var job = new GenerationJob(model, request, _services.ImageOutput, _options, progress, ct, control);
+                PipelineTimings Timings() => new(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
                 {
-                    Timings = new PipelineTimings(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
-                    {
-                        ModelLoadSeconds = load,
-                    },
+                    ModelLoadSeconds = load,
                 };
+                try
+                {
+                    return job.Run(Random.Shared) with { Timings = Timings() };
+                }
+                catch (GenerationInterruptedException e)
+                {
+                    throw new GenerationInterruptedException(e.Partial with { Timings = Timings() }, ct);
+                }
             }
             finally { MarkUsed(); }
         }
     }
+
+    /// <summary>
+    /// The cheap latent→RGB preview map for a checkpoint: the map its vae_decoder/config.json ships
+    /// ("latent_rgb_factors"/"latent_rgb_bias", exact for the demo model), else A1111's approximation for its family.
+    /// </summary>
+    public PreviewMatrix PreviewMatrixFor(string model)
+    {
+        var info = ResolveModel(model);
+        var loaded = _loaded;
+        var folder = loaded is not null && loaded.Folder.Path == info.Path ? loaded.Folder : ModelFolder.Open(info.Path);
+        if (folder.LatentRgbFactors is { } factors) return new PreviewMatrix(factors, folder.LatentRgbBias);
+        return new PreviewMatrix(Imaging.LatentPreview.FactorsFor(folder.Family), null);
+    }
+
+    /// <summary>
+    /// Decodes one scaled (UNet-space) latent [C,h,w] with the VAE in use (a separate one when chosen) into RGB
+    /// [3,8h,8w] in ≈[−1,1]: the "Full" live preview (<see cref="DecodePreviewRgb"/> with <see cref="PreviewDecoder.Full"/>).
+    /// Meant for the progress callback; throws when no model is loaded or the decoder is unavailable (the sequential
+    /// memory mode without a TAESD file), so the caller falls back to its approximate preview.
+    /// </summary>
+    public float[] DecodeLatent(ReadOnlySpan<float> scaledLatent, int channels, int height, int width) =>
+        DecodePreviewRgb(scaledLatent, channels, height, width, PreviewDecoder.Full)
+            ?? throw new InvalidOperationException(_loaded is null ? "No model is loaded."
+                : "The full VAE preview is not available now (busy in another thread, or the sequential memory mode without a TAESD decoder).");
 
     /// <summary>The separate VAE a request asks for: its Vae, else the sd_vae setting; null = the model's own.</summary>
     VaeFolder? ResolveVae(string? requested)

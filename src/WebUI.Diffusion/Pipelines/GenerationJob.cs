@@ -14,11 +14,14 @@ namespace WebUI.Diffusion.Pipelines;
 /// so the sequential memory mode can free it.
 /// </summary>
 internal sealed class GenerationJob(DiffusionModel model, GenerationRequest request, IImageOutput images, EngineOptions options,
-    Action<GenerationProgress>? progress, CancellationToken ct)
+    Action<GenerationProgress>? progress, CancellationToken ct, GenerationControl? control = null)
 {
     double _textSeconds;
     VaeCodec? _vae;
     readonly List<UnetDenoiser> _denoisers = [];
+    // Pictures finished so far and the job's seeds: an interrupted job hands them back (GenerationInterruptedException).
+    readonly List<GeneratedImage> _results = [];
+    long _firstSeed, _firstSubseed;
 
     DiffusionModel Model => model;
     GenerationRequest Request => request;
@@ -38,7 +41,8 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         using var runOptions = new RunOptions();
         using var registration = ct.Register(() => runOptions.Terminate = true);
         try { return RunCore(runOptions, random, channels, h, w, batch); }
-        catch (OnnxRuntimeException) when (ct.IsCancellationRequested) { throw new OperationCanceledException(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && _results.Count > 0) { throw Interrupted(); }
+        catch (OnnxRuntimeException) when (ct.IsCancellationRequested) { throw _results.Count > 0 ? Interrupted() : new OperationCanceledException(ct); }
         catch (OnnxRuntimeException e) when (request.Width % 64 != 0 || request.Height % 64 != 0)
         {
             // Exported UNets bake in ×2 upsampling, so latent sides that do not halve evenly three times break the skip concatenations.
@@ -57,9 +61,13 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             throw new ArgumentException($"This UNet export only accepts {(unet.FixedLatentWidth ?? w) * 8}x{(unet.FixedLatentHeight ?? h) * 8} images; got {width}x{height}.");
     }
 
+    GenerationInterruptedException Interrupted() =>
+        new(new GenerationResult(_results.ToArray(), request with { Seed = _firstSeed, Subseed = _firstSubseed }), ct);
+
     GenerationResult RunCore(RunOptions runOptions, Random random, int channels, int h, int w, int batch)
     {
         var (seeds, subseeds) = SeedPlan.ForJob(request, random);
+        (_firstSeed, _firstSubseed) = (seeds[0], subseeds[0]);
         var hires = request.EnableHr ? HiresFix.TargetOf(request) : (HiresFix.Target?)null;
         if (hires is { } target) CheckFixedSize(target.LatentHeight, target.LatentWidth, target.LatentWidth * 8, target.LatentHeight * 8);
         var samplerOptions = RequestValidator.Options(request);
@@ -76,7 +84,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         model.Done(ModelPart.VaeEncoder);
 
         int perImage = channels * h * w;
-        var results = new List<GeneratedImage>(seeds.Length);
+        var results = _results;
         var denoiser = NewDenoiser(batch, h, w, conditioning, runOptions);
         denoiser.ImageConditioning = setup.ImageConditioning;
         var hiresPass = hires is { } t
@@ -86,6 +94,7 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
         for (int n = 0; n < request.BatchCount; n++)
         {
             ct.ThrowIfCancellationRequested();
+            control?.BeginBatch(n);
             var batchSeeds = seeds.AsSpan(n * batch, batch).ToArray();
             var batchSubseeds = subseeds.AsSpan(n * batch, batch).ToArray();
             var noise = new ImageNoise(request.RngSource, batchSeeds, channels, h, w,
@@ -107,17 +116,25 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             IDenoiser model1 = setup.NMask is { } nmask
                 ? new MaskedDenoiser(denoiser, initLatent!, nmask, channels, blendBeforeDenoising: plan.Info.Kind == SamplerKind.Timestep)
                 : denoiser;
-            Sample(plan, model1, noise, sigmas, x, n, 0, totalSteps, channels, h, w);
-            if (setup.NMask is { } m) MaskedDenoiser.FinalBlend(x, initLatent, m);
-            ThrowOnNaN(x, "UNet");
-
             int outH = h, outW = w;
             HiresPass.Result? hiresResult = null;
-            if (hiresPass is not null)
+            try
             {
-                hiresResult = hiresPass.Run(x, plan, batchSeeds, batchSubseeds, n, steps, totalSteps);
-                x = hiresResult.Latent;
-                (outH, outW) = (hiresPass.Target.LatentHeight, hiresPass.Target.LatentWidth);
+                Sample(plan, model1, noise, sigmas, x, n, 0, totalSteps, channels, h, w);
+                if (setup.NMask is { } m) MaskedDenoiser.FinalBlend(x, initLatent, m);
+                ThrowOnNaN(x, "UNet");
+                if (hiresPass is not null)
+                {
+                    hiresResult = hiresPass.Run(x, plan, batchSeeds, batchSubseeds, n, steps, totalSteps);
+                    x = hiresResult.Latent;
+                    (outH, outW) = (hiresPass.Target.LatentHeight, hiresPass.Target.LatentWidth);
+                }
+            }
+            catch (BatchSkippedSignal)
+            {
+                // A1111 Skip: this iteration's pictures are dropped (both passes), the next one starts.
+                model.Done(ModelPart.Unet);
+                continue;
             }
             model.Done(ModelPart.Unet);
 
@@ -195,8 +212,14 @@ internal sealed class GenerationJob(DiffusionModel model, GenerationRequest requ
             Schedule = model.Schedule,
             Options = RequestValidator.Options(request),
             CancellationToken = ct,
-            Callback = progress is null ? null : step => progress(new GenerationProgress(
-                batchIndex, request.BatchCount, stepOffset + step.Step, totalSteps, step.X, channels, h, w)),
+            Callback = progress is null && control is null ? null : step =>
+            {
+                progress?.Invoke(new GenerationProgress(batchIndex, request.BatchCount, stepOffset + step.Step, totalSteps, step.X, channels, h, w)
+                {
+                    Denoised = step.Denoised,
+                });
+                if (control is not null && control.SkipRequested(batchIndex)) throw new BatchSkippedSignal();
+            },
         };
         plan.Sampler.Sample(x, context);
         ct.ThrowIfCancellationRequested();

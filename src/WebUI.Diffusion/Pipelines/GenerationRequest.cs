@@ -1,3 +1,5 @@
+using WebUI.Diffusion.Imaging;
+
 namespace WebUI.Diffusion.Pipelines;
 
 /// <summary>How an init image is fitted to the target size (A1111's resize_mode).</summary>
@@ -56,6 +58,11 @@ public sealed record GenerationRequest
     public byte[]? InitImage { get; init; }
     public double DenoisingStrength { get; init; } = 0.75;
     public ResizeMode ResizeMode { get; init; } = ResizeMode.JustResize;
+
+    /// <summary>
+    /// How whole numbers print in the infotext: the UI hands A1111 ints ("CFG scale: 7"), the REST API floats ("7.0").
+    /// </summary>
+    public InfotextNumberStyle InfotextNumberStyle { get; init; } = InfotextNumberStyle.Ui;
 
     public bool IsImg2Img => InitImage is not null;
 

@@ -7,8 +7,10 @@ using WebUI.Hosting;
 namespace WebUI.Generation;
 
 /// <summary>
-/// The host's only door to the engine: one worker (a SemaphoreSlim(1)) runs jobs one at a time, off the caller's
-/// thread, and saves what they produce the way A1111 does. The web page, the CLI verbs and the benchmark all go through it.
+/// The host's only door to the engine: runs jobs one at a time (a SemaphoreSlim(1)) and saves what they produce the
+/// way A1111 does. When the web host runs, its one caller is the job queue's worker (<see cref="Queue.QueueWorker"/>,
+/// through <see cref="RunJob"/>): the page and the API enqueue instead. The CLI verbs without a server call
+/// <see cref="Generate"/> directly.
 /// </summary>
 public sealed class GenerationService : IGenerationService, IDisposable
 {
@@ -39,6 +41,9 @@ public sealed class GenerationService : IGenerationService, IDisposable
     };
 
     public WebUIPaths Paths => _paths;
+
+    /// <summary>The engine (model listing, preview matrices, VAE decoding for previews).</summary>
+    public GenerationEngine Engine => _engine;
 
     public bool IsBusy => _worker.CurrentCount == 0;
 
@@ -88,6 +93,38 @@ public sealed class GenerationService : IGenerationService, IDisposable
         if (target is OutputTarget.DatedFolders && pictures.Count > 0)
             WriteLastParameters(pictures[0].Infotext);
         return new GenerationOutcome(pictures, result.Timings, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The queue worker's run: like <see cref="Generate"/> with a skip control and the engine's raw progress (latents
+    /// for previews). An interrupt after some pictures were finished saves and returns those (A1111 keeps them).
+    /// </summary>
+    public Queue.JobRunResult RunJob(GenerationRequest request, OutputTarget target, GenerationControl control,
+        Action<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        _worker.Wait(cancellationToken);
+        try
+        {
+            GenerationResult result;
+            bool interrupted = false;
+            try
+            {
+                result = _engine.Generate(request, control, progress, cancellationToken);
+            }
+            catch (GenerationInterruptedException e)
+            {
+                result = e.Partial;
+                interrupted = true;
+            }
+            var pictures = Save(result, target);
+            if (target is OutputTarget.DatedFolders && pictures.Count > 0)
+                WriteLastParameters(pictures[0].Infotext);
+            return new Queue.JobRunResult(result, target is OutputTarget.Nowhere ? [] : pictures, interrupted);
+        }
+        finally
+        {
+            _worker.Release();
+        }
     }
 
     internal static JobProgress ToJobProgress(GenerationProgress p) => new(p.Batch + 1, p.BatchCount, p.Step + 1, p.Steps);

@@ -1,7 +1,9 @@
 using System.Net;
 using MudBlazor.Services;
+using WebUI.Api;
 using WebUI.Components;
 using WebUI.Generation;
+using WebUI.Queue;
 
 namespace WebUI.Hosting;
 
@@ -23,8 +25,9 @@ public static class WebHostFactory
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>()));
-        builder.Services.AddSingleton<IGenerationService>(sp => sp.GetRequiredService<GenerationService>());
-        builder.Services.AddHostedService<DemoModelStartup>();
+        builder.Services.AddHostedService<DemoModelStartup>(); // before the queue's worker: resumed jobs may need the demo
+        builder.Services.AddWebUIQueue(builder.Configuration);
+        builder.Services.AddWebUIApi(settings);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -41,8 +44,10 @@ public static class WebHostFactory
 
         var app = builder.Build();
         app.UseAntiforgery();
+        app.MapWebUIQueue();
         app.MapStaticAssets();
         app.MapOutputFiles();
+        app.MapWebUIApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -39,4 +39,10 @@ public sealed class WebUISettings
 
     /// <summary>Output range of TAESD preview decoders without a sidecar or metadata: "0,1" (taesd.py) or "-1,1".</summary>
     public string TaesdOutputRange { get; set; } = "0,1";
+
+    /// <summary>A1111's --api-auth: "user:pass[,user2:pass2]" turns on HTTP basic auth for /sdapi; empty = open.</summary>
+    public string? ApiAuth { get; set; }
+
+    /// <summary>A1111's --api-server-stop: registers /sdapi/v1/server-kill, -restart and -stop.</summary>
+    public bool ApiServerStop { get; set; }
 }

@@ -13,7 +13,9 @@ public sealed class AppDatabase : IDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        Db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }) { UtcDate = true };
+        // A mapper of its own: LiteDB's global BsonMapper builds entity maps lazily and two databases opened at once
+        // (two hosts in one test process) can see a half-built map ("Member State not found on BsonMapper").
+        Db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, new BsonMapper()) { UtcDate = true };
     }
 
     public string Path { get; }

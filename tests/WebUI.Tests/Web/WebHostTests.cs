@@ -73,7 +73,9 @@ public sealed partial class WebHostTests(WebUIFactory factory) : IClassFixture<W
     public async Task The_generation_service_saves_under_outputs_and_the_host_serves_what_it_saved()
     {
         using var client = factory.CreateClient();
-        var service = factory.Services.GetRequiredService<IGenerationService>();
+        // Scoped: in the web host the page's generation service enqueues on the shared job queue for the circuit's user.
+        using var scope = factory.Services.CreateScope();
+        var service = scope.ServiceProvider.GetRequiredService<IGenerationService>();
         Assert.Contains(service.ListCheckpoints(), c => c.Name == "demo");
 
         var steps = new List<JobProgress>();

@@ -1,0 +1,58 @@
+using WebUI.Diffusion.Pipelines;
+using WebUI.Generation;
+
+namespace WebUI.Queue;
+
+/// <summary>What a job produced: the engine's result and the pictures saved from it (same order; empty when not saved).</summary>
+public sealed record JobRunResult(GenerationResult Result, IReadOnlyList<SavedPicture> Saved, bool Interrupted);
+
+/// <summary>
+/// The queue worker's door to the engine (production: <see cref="EngineJobRunner"/>). Everything here is called on the
+/// worker's thread, one job at a time.
+/// </summary>
+public interface IJobRunner
+{
+    /// <summary>Throws ArgumentException naming what is wrong with the request (bad values, unknown model).</summary>
+    void Validate(GenerationRequest request);
+
+    /// <summary>
+    /// Runs and saves a job. When <paramref name="cancellationToken"/> fires after some pictures were finished it
+    /// returns them with <see cref="JobRunResult.Interrupted"/> set; with none it throws OperationCanceledException.
+    /// </summary>
+    JobRunResult Run(GenerationRequest request, JobOptions options, GenerationControl control,
+        Action<GenerationProgress> progress, CancellationToken cancellationToken);
+
+    /// <summary>The request's model's latent→RGB preview map, or null when it has none.</summary>
+    PreviewMatrix? PreviewMatrixFor(GenerationRequest request);
+
+    /// <summary>The "Full" preview: decodes a scaled latent [C,h,w] with the running model's VAE to RGB [3,8h,8w] in ≈[−1,1].</summary>
+    float[] DecodeLatent(float[] latent, int channels, int height, int width);
+}
+
+/// <summary>Runs jobs on the host's <see cref="GenerationService"/> (the engine and the A1111 output layout).</summary>
+public sealed class EngineJobRunner(GenerationService service) : IJobRunner
+{
+    public void Validate(GenerationRequest request)
+    {
+        try
+        {
+            RequestValidator.Validate(request);
+            service.ResolveModel(request.Model);
+        }
+        catch (KeyNotFoundException e) { throw new ArgumentException(e.Message, e); }
+        catch (WebUI.Diffusion.Models.ModelNotFoundException e) { throw new ArgumentException(e.Message, e); }
+    }
+
+    public JobRunResult Run(GenerationRequest request, JobOptions options, GenerationControl control,
+        Action<GenerationProgress> progress, CancellationToken cancellationToken) =>
+        service.RunJob(request, options.SaveImages ? OutputTarget.Default : OutputTarget.None, control, progress, cancellationToken);
+
+    public PreviewMatrix? PreviewMatrixFor(GenerationRequest request)
+    {
+        try { return service.Engine.PreviewMatrixFor(request.Model); }
+        catch (Exception e) when (e is IOException or WebUI.Diffusion.Models.ModelFolderException) { return null; }
+    }
+
+    public float[] DecodeLatent(float[] latent, int channels, int height, int width) =>
+        service.Engine.DecodeLatent(latent, channels, height, width);
+}
