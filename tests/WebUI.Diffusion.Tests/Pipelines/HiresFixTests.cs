@@ -91,6 +91,19 @@ public sealed class HiresFixTests : IDisposable
     }
 
     [Fact]
+    public void Skipping_during_the_hires_pass_drops_that_batch_and_goes_on()
+    {
+        using var engine = Engine();
+        var control = new GenerationControl();
+        var result = engine.Generate(Request() with { BatchCount = 2, HrSecondPassSteps = 2 }, control, p =>
+        {
+            if (p.Batch == 0 && p.Step == 3) control.SkipCurrentBatch(); // first step of batch 0's second pass
+        });
+        Assert.Equal(6, Assert.Single(result.Images).Seed);
+        Assert.Equal((128, 128), (result.Images[0].Width, result.Images[0].Height));
+    }
+
+    [Fact]
     public void Bad_hires_settings_are_bad_requests()
     {
         using var engine = Engine();
