@@ -86,6 +86,30 @@ public sealed class GenerationBrowserTests(BrowserFixture browser) : IDisposable
             Assert.Equal(new SixLabors.ImageSharp.PixelFormats.Rgb24(255, 255, 255), drawn[128, 128]);
         }
 
+        // Inpaint: the mask painted in the browser goes with the picture, white where painted.
+        await page.Locator("#img2img-sources .mud-tab").Nth(2).ClickAsync();
+        await page.Locator("#inpaint-image-file").SetInputFilesAsync(txt2imgFile);
+        await page.Locator("#inpaint-canvas[data-loaded='true']").WaitForAsync();
+        var maskCanvas = page.Locator("#inpaint-canvas .webui-canvas-strokes");
+        await maskCanvas.ScrollIntoViewIfNeededAsync();
+        var maskBox = (await maskCanvas.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(maskBox.X + maskBox.Width * 0.5f, maskBox.Y + maskBox.Height * 0.2f);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(maskBox.X + maskBox.Width * 0.5f, maskBox.Y + maskBox.Height * 0.8f, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await page.Locator("#img2img-generate").ClickAsync();
+        await Expect(page.Locator("#img2img-interrupt")).ToBeVisibleAsync();
+        await Expect(page.Locator("#img2img-generate")).ToBeVisibleAsync();
+        Assert.True(added.TryDequeue(out var inpaint));
+        Assert.Equal(await File.ReadAllBytesAsync(txt2imgFile), inpaint.InitImage);
+        using (var mask = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(inpaint.Mask!))
+        {
+            Assert.Equal((256, 256), (mask.Width, mask.Height));
+            Assert.Equal(255, mask[128, 128].PackedValue); // painted
+            Assert.Equal(0, mask[20, 128].PackedValue);    // not painted
+        }
+        await Expect(page.Locator("#img2img-infotext")).ToContainTextAsync("Mask blur: 4");
+
         // Pasting an infotext into a prompt box fills the fields (A1111's ↙ without the click).
         await page.Locator("#img2img-prompt").EvaluateAsync("""
             el => {

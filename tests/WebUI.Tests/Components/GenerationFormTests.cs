@@ -57,6 +57,50 @@ public sealed class GenerationFormTests
         Assert.Equal(expected, GenerationForm.LooksLikeInfotext(text));
 
     [Fact]
+    public void Reading_an_infotext_ticks_hires_fix_as_A1111_does_and_fills_its_fields()
+    {
+        var form = new GenerationForm(GenerationMode.Txt2Img);
+        form.LoadInfotext("a castle\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 512x384, Denoising strength: 0.45, " +
+                          "Hires upscale: 1.75, Hires steps: 8, Hires upscaler: Latent (bicubic)");
+        Assert.Equal((true, 1.75, 8, "Latent (bicubic)", 0.45), (form.HiresFix, form.HiresScale, form.HiresSteps, form.HiresUpscaler, form.HiresDenoisingStrength));
+        Assert.Equal((896, 672), form.HiresTargetSize);
+        var r = form.ToRequest();
+        Assert.Equal((true, 1.75, 0.45), (r.EnableHr, r.HrScale, r.DenoisingStrength));
+
+        // "Denoising strength" alone (an img2img picture) does not tick it.
+        form.LoadInfotext("a castle\nSteps: 20, Sampler: Euler, Seed: 5, Size: 512x384, Denoising strength: 0.45");
+        Assert.False(form.HiresFix);
+        form.LoadInfotext("a castle\nSteps: 20, Sampler: Euler, Seed: 5, Size: 512x384, Denoising strength: 0.6, Hires resize: 1024x0, Hires upscaler: None");
+        Assert.Equal((true, 1024, 0, (1024, 768)), (form.HiresFix, form.HiresResizeX, form.HiresResizeY, form.HiresTargetSize));
+    }
+
+    [Fact]
+    public void Reading_an_inpainting_infotext_fills_the_inpainting_options()
+    {
+        var form = new GenerationForm(GenerationMode.Img2Img);
+        form.LoadInfotext("a door\nSteps: 20, Sampler: Euler, Seed: 5, Size: 512x512, Denoising strength: 0.8, Mask blur: 12, " +
+                          "Mask mode: Inpaint not masked, Masked content: latent nothing, Inpaint area: Only masked, Masked area padding: 64");
+        Assert.Equal((12, true, InpaintingFill.LatentNothing, true, 64, 0.8),
+            (form.MaskBlur, form.InpaintNotMasked, form.MaskedContent, form.InpaintOnlyMasked, form.MaskPadding, form.DenoisingStrength));
+        byte[] picture = [1], mask = [2];
+        var r = form.ToRequest(picture, mask);
+        Assert.Equal((mask, 12, InpaintingFill.LatentNothing, 64), (r.Mask, r.MaskBlurY, r.InpaintingFill, r.InpaintFullResPadding));
+        Assert.Null(new GenerationForm(GenerationMode.Txt2Img).ToRequest(picture, mask).Mask);
+    }
+
+    [Fact]
+    public void Every_hires_upscaler_the_list_offers_is_one_the_engine_accepts()
+    {
+        foreach (string name in WebUI.Components.Panels.HiresFixControls.HiresUpscalers)
+        {
+            var request = new GenerationRequest { EnableHr = true, HrUpscaler = name, Steps = 4, Width = 64, Height = 64 };
+            Assert.Empty(FormErrors.Validate(request));
+        }
+        var bad = new GenerationRequest { EnableHr = true, HrUpscaler = "ESRGAN_4x", Steps = 4, Width = 64, Height = 64 };
+        Assert.Contains("ESRGAN_4x", FormErrors.Validate(bad)[WebUI.Generation.FormValidator.RequestKey].ToString());
+    }
+
+    [Fact]
     public void Installation_defaults_fill_a_new_form()
     {
         var form = new GenerationForm(GenerationMode.Txt2Img);

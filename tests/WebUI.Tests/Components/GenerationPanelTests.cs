@@ -49,12 +49,45 @@ public sealed class GenerationPanelTests : UiTestContext
     }
 
     [Fact]
-    public void Hires_fix_is_shown_but_disabled_until_the_engine_supports_it()
+    public void Ticking_hires_fix_shows_its_options_with_A1111s_defaults_and_sends_the_second_pass()
     {
         var cut = RenderTxt2Img();
-        Assert.NotNull(cut.Find("#txt2img-hires"));
-        Assert.True(cut.Find("#txt2img-hires-scale").HasAttribute("disabled"));
-        Assert.True(cut.Find("#txt2img-hires-denoising").HasAttribute("disabled"));
+        Assert.Empty(cut.FindAll("#txt2img-hires-scale"));
+        cut.Find("#txt2img-hires-fix").Change(true);
+        Assert.Equal("2", cut.Find("#txt2img-hires-scale").GetAttribute("value"));
+        Assert.Equal("0.7", cut.Find("#txt2img-hires-denoising").GetAttribute("value"));
+        Assert.Equal("Latent", cut.Find("#txt2img-hires-upscaler").GetAttribute("value"));
+        Assert.Equal("from 512×512 to 1024×1024", cut.Find("#txt2img-hires-size").TextContent.Trim());
+
+        cut.Find("#txt2img-hires-scale").Change("1.5");
+        cut.Find("#txt2img-hires-steps").Change("6");
+        cut.Find("#txt2img-hires-denoising").Change("0.55");
+        cut.WaitForAssertion(() => Assert.Equal("from 512×512 to 768×768", cut.Find("#txt2img-hires-size").TextContent.Trim()));
+        cut.Find("#txt2img-hires-resize-x").Change("640");
+        cut.WaitForAssertion(() => Assert.Equal("from 512×512 to 640×640", cut.Find("#txt2img-hires-size").TextContent.Trim()));
+        cut.Find("#txt2img-generate").Click();
+
+        var r = Assert.Single(Queue.Requests);
+        Assert.Equal((true, "Latent", 1.5, 6, 0.55, 640, 0), (r.EnableHr, r.HrUpscaler, r.HrScale, r.HrSecondPassSteps, r.DenoisingStrength, r.HrResizeX, r.HrResizeY));
+    }
+
+    [Fact]
+    public void A_hires_scale_outside_the_slider_is_refused_at_the_field()
+    {
+        var cut = RenderTxt2Img();
+        cut.Find("#txt2img-hires-fix").Change(true);
+        cut.Find("#txt2img-hires-scale").Change("9");
+        cut.Find("#txt2img-generate").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Upscale by must be between 1 and 4.", cut.Markup));
+        Assert.Empty(Queue.Requests);
+    }
+
+    [Fact]
+    public void Without_hires_fix_txt2img_sends_no_second_pass()
+    {
+        var cut = RenderTxt2Img();
+        cut.Find("#txt2img-generate").Click();
+        Assert.False(Assert.Single(Queue.Requests).EnableHr);
     }
 
     [Theory]

@@ -118,32 +118,49 @@ public sealed class Img2ImgTests : UiTestContext
     }
 
     [Fact]
-    public void Inpaint_tabs_show_the_inpainting_options_disabled_until_the_engine_takes_masks()
-    {
-        var cut = RenderImg2Img();
-        foreach (string prefix in new[] { "inpaint", "inpaint-upload" })
-        {
-            Assert.NotNull(cut.Find($"#{prefix}-options"));
-            Assert.True(cut.Find($"#{prefix}-mask-blur").HasAttribute("disabled"));
-            Assert.True(cut.Find($"#{prefix}-padding").HasAttribute("disabled"));
-        }
-        Assert.Contains("Masked content", cut.Markup);
-        Assert.Contains("Only masked padding, pixels", cut.Markup);
-    }
-
-    [Fact]
-    public void Inpaint_upload_needs_both_files_and_says_the_engine_cannot_use_a_mask_yet()
+    public void Inpaint_upload_needs_both_files_then_queues_the_picture_the_mask_and_the_inpainting_options()
     {
         var cut = RenderImg2Img();
         var workspace = Services.GetRequiredService<WorkspaceState>();
         workspace.Img2ImgTab = Img2ImgSource.InpaintUpload;
-        Upload(cut, "upload-image", Png(64, 64), "picture.png");
+        byte[] picture = Png(64, 64), mask = Png(64, 64);
+        Upload(cut, "upload-image", picture, "picture.png");
         cut.Find("#img2img-generate").Click();
         cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Choose a mask picture first."));
+        Assert.Empty(Queue.Requests);
 
-        Upload(cut, "upload-mask", Png(64, 64), "mask.png");
+        Upload(cut, "upload-mask", mask, "mask.png");
+        Assert.Equal("4", cut.Find("#inpaint-upload-mask-blur").GetAttribute("value"));
+        Assert.Equal("32", cut.Find("#inpaint-upload-padding").GetAttribute("value"));
+        cut.Find("#inpaint-upload-mask-blur").Change("9");
+        cut.Find("#inpaint-upload-padding").Change("48");
+        cut.FindAll("#inpaint-upload-masked-content input")[2].Click(); // latent noise
+        cut.FindAll("#inpaint-upload-inpaint-area input")[1].Click();   // only masked
+        cut.FindAll("#inpaint-upload-mask-mode input")[1].Click();      // inpaint not masked
         cut.Find("#img2img-generate").Click();
-        cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message != null && s.Message.StartsWith("Inpainting comes with the engine's second wave")));
+
+        var r = Assert.Single(Queue.Requests);
+        Assert.Equal(picture, r.InitImage);
+        Assert.Equal(mask, r.Mask);
+        Assert.Equal((9, 9, InpaintingFill.LatentNoise, true, 48, true),
+            (r.MaskBlurX, r.MaskBlurY, r.InpaintingFill, r.InpaintFullRes, r.InpaintFullResPadding, r.InpaintingMaskInvert));
+    }
+
+    [Fact]
+    public void Inpaint_without_a_painted_mask_says_so_and_a_bad_mask_blur_is_refused_at_the_field()
+    {
+        var cut = RenderImg2Img();
+        var workspace = Services.GetRequiredService<WorkspaceState>();
+        workspace.Img2ImgTab = Img2ImgSource.Inpaint;
+        cut.Find("#img2img-generate").Click();
+        cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Choose a picture to inpaint first."));
+
+        workspace.Img2ImgTab = Img2ImgSource.InpaintUpload;
+        Upload(cut, "upload-image", Png(64, 64), "picture.png");
+        Upload(cut, "upload-mask", Png(64, 64), "mask.png");
+        cut.Find("#inpaint-upload-mask-blur").Change("80");
+        cut.Find("#img2img-generate").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Mask blur must be between 0 and 64.", cut.Markup));
         Assert.Empty(Queue.Requests);
     }
 }

@@ -88,19 +88,19 @@ public partial class GenerationPanel : IAsyncDisposable
     {
         if (jobs is null || (jobs.Busy && !force)) return;
 
-        byte[]? initImage = null;
+        byte[]? initImage = null, mask = null;
         if (Mode == GenerationMode.Img2Img && img2img is not null)
         {
-            var (image, _, problem) = await img2img.GetInputsAsync();
+            var (image, drawnMask, problem) = await img2img.GetInputsAsync();
             if (problem is not null)
             {
                 Snackbar.Add(problem.In(L), Severity.Error);
                 return;
             }
-            initImage = image;
+            (initImage, mask) = (image, drawnMask);
         }
 
-        var request = Form.ToRequest(initImage);
+        var request = Form.ToRequest(initImage, mask);
         errors = FormErrors.Validate(request).ToDictionary(e => e.Key, e => e.Value.In(L));
         if (errors.Count > 0)
         {

@@ -23,7 +23,37 @@ public static class FormErrors
             result[nameof(r.Subseed)] = new TextMessage("Seed must be -1 (random) or a number of 0 or more.");
         CheckResizeSeed(result, nameof(r.SeedResizeFromWidth), r.SeedResizeFromWidth);
         CheckResizeSeed(result, nameof(r.SeedResizeFromHeight), r.SeedResizeFromHeight);
+        if (r.EnableHr) CheckHires(result, r);
+        if (r.IsInpainting) CheckInpainting(result, r);
+        // A field problem found here outranks the engine's general one (it would name the same thing less precisely).
+        if (result.Count > 1) result.Remove(FormValidator.RequestKey);
         return result;
+    }
+
+    // The UI's slider ranges (A1111's): the engine accepts a little more, but a typed value outside them is a slip.
+    static void CheckHires(Dictionary<string, TextMessage> errors, GenerationRequest r)
+    {
+        if (!double.IsFinite(r.HrScale) || r.HrScale is < 1 or > 4)
+            errors[nameof(r.HrScale)] = new TextMessage("Upscale by must be between 1 and 4.");
+        if (r.HrSecondPassSteps is < 0 or > FormValidator.MaxSteps)
+            errors[nameof(r.HrSecondPassSteps)] = new TextMessage("Hires steps must be between 0 (same as sampling steps) and {0}.", FormValidator.MaxSteps);
+        CheckResizeTo(errors, nameof(r.HrResizeX), r.HrResizeX);
+        CheckResizeTo(errors, nameof(r.HrResizeY), r.HrResizeY);
+    }
+
+    static void CheckResizeTo(Dictionary<string, TextMessage> errors, string field, int value)
+    {
+        if (value != 0 && (value < FormValidator.MinSize || value > FormValidator.MaxSize || value % FormValidator.SizeStep != 0))
+            errors[field] = new TextMessage("Resize size must be 0 (use the scale) or a multiple of {0} between {1} and {2} (got {3}).",
+                FormValidator.SizeStep, FormValidator.MinSize, FormValidator.MaxSize, value);
+    }
+
+    static void CheckInpainting(Dictionary<string, TextMessage> errors, GenerationRequest r)
+    {
+        if (r.MaskBlurX is < 0 or > 64)
+            errors[nameof(r.MaskBlurX)] = new TextMessage("Mask blur must be between 0 and 64.");
+        if (r.InpaintFullResPadding is < 0 or > 256)
+            errors[nameof(r.InpaintFullResPadding)] = new TextMessage("Only masked padding must be between 0 and 256 pixels.");
     }
 
     static void CheckResizeSeed(Dictionary<string, TextMessage> errors, string field, int value)

@@ -41,16 +41,33 @@ public sealed class GenerationForm
     public double DenoisingStrength { get; set; } = 0.75;
     public ResizeMode ResizeMode { get; set; } = ResizeMode.JustResize;
 
-    // Shown with A1111's defaults but disabled until the engine's second wave accepts them (hires fix, inpaint options).
+    // txt2img "Hires. fix" with A1111's UI defaults; the second pass denoises with HiresDenoisingStrength.
     public bool HiresFix { get; set; }
+    public string HiresUpscaler { get; set; } = "Latent";
     public double HiresScale { get; set; } = 2.0;
     public int HiresSteps { get; set; }
+    public int HiresResizeX { get; set; }
+    public int HiresResizeY { get; set; }
     public double HiresDenoisingStrength { get; set; } = 0.7;
+
+    // img2img inpainting options with A1111's UI defaults.
     public int MaskBlur { get; set; } = 4;
-    public int MaskedContent { get; set; } = 1; // fill, original, latent noise, latent nothing
+    public InpaintingFill MaskedContent { get; set; } = InpaintingFill.Original;
     public bool InpaintOnlyMasked { get; set; }
     public int MaskPadding { get; set; } = 32;
     public bool InpaintNotMasked { get; set; }
+
+    /// <summary>
+    /// Hires. fix's final size as A1111 computes it: W·scale × H·scale when no resize is given, else the resize size,
+    /// one side 0 meaning "keep the aspect ratio" (integer division).
+    /// </summary>
+    public (int Width, int Height) HiresTargetSize => (HiresResizeX, HiresResizeY) switch
+    {
+        (0, 0) => ((int)(Width * HiresScale), (int)(Height * HiresScale)),
+        (var x, 0) => (x, Width == 0 ? 0 : x * Height / Width),
+        (0, var y) => (Height == 0 ? 0 : y * Width / Height, y),
+        var (x, y) => (x, y),
+    };
 
     /// <summary>Applies the installation's defaults (Settings tab) to a fresh form.</summary>
     public void ApplyDefaults(InterfaceSettings settings)
@@ -62,8 +79,11 @@ public sealed class GenerationForm
         Height = settings.DefaultHeight;
     }
 
-    /// <summary>The request for these fields; <paramref name="initImage"/> makes it img2img.</summary>
-    public GenerationRequest ToRequest(byte[]? initImage = null) => new()
+    /// <summary>
+    /// The request for these fields; <paramref name="initImage"/> makes it img2img and <paramref name="mask"/> (white =
+    /// regenerate) inpainting. txt2img carries the hires fix when it is ticked.
+    /// </summary>
+    public GenerationRequest ToRequest(byte[]? initImage = null, byte[]? mask = null) => new()
     {
         Model = Model,
         Prompt = Prompt ?? "",
@@ -82,8 +102,21 @@ public sealed class GenerationForm
         BatchCount = BatchCount,
         BatchSize = BatchSize,
         InitImage = Mode == GenerationMode.Img2Img ? initImage : null,
-        DenoisingStrength = DenoisingStrength,
+        DenoisingStrength = Mode == GenerationMode.Txt2Img ? HiresDenoisingStrength : DenoisingStrength,
         ResizeMode = ResizeMode,
+        Mask = Mode == GenerationMode.Img2Img && initImage is not null ? mask : null,
+        MaskBlurX = MaskBlur,
+        MaskBlurY = MaskBlur,
+        InpaintingFill = MaskedContent,
+        InpaintFullRes = InpaintOnlyMasked,
+        InpaintFullResPadding = MaskPadding,
+        InpaintingMaskInvert = InpaintNotMasked,
+        EnableHr = Mode == GenerationMode.Txt2Img && HiresFix,
+        HrUpscaler = HiresUpscaler,
+        HrScale = HiresScale,
+        HrSecondPassSteps = HiresSteps,
+        HrResizeX = HiresResizeX,
+        HrResizeY = HiresResizeY,
     };
 
     /// <summary>Copies a request's fields into the controls (the checkpoint stays as the user chose it).</summary>
@@ -105,8 +138,20 @@ public sealed class GenerationForm
         SubseedStrength = r.SubseedStrength;
         SeedResizeFromWidth = r.SeedResizeFromWidth;
         SeedResizeFromHeight = r.SeedResizeFromHeight;
-        DenoisingStrength = r.DenoisingStrength;
+        if (Mode == GenerationMode.Txt2Img) HiresDenoisingStrength = r.DenoisingStrength;
+        else DenoisingStrength = r.DenoisingStrength;
         ResizeMode = r.ResizeMode;
+        HiresFix = r.EnableHr;
+        HiresUpscaler = r.HrUpscaler;
+        HiresScale = r.HrScale;
+        HiresSteps = r.HrSecondPassSteps;
+        HiresResizeX = r.HrResizeX;
+        HiresResizeY = r.HrResizeY;
+        MaskBlur = r.MaskBlurX;
+        MaskedContent = r.InpaintingFill;
+        InpaintOnlyMasked = r.InpaintFullRes;
+        MaskPadding = r.InpaintFullResPadding;
+        InpaintNotMasked = r.InpaintingMaskInvert;
     }
 
     /// <summary>
@@ -118,10 +163,51 @@ public sealed class GenerationForm
     public void LoadInfotext(string infotext)
     {
         var parsed = Infotext.Parse(infotext);
-        var request = parsed.ApplyTo(ToRequest());
+        var request = ReadUiOnlyKeys(parsed.Parameters, parsed.ApplyTo(ToRequest()));
         Load(request with { Model = Model });
         (Sampler, Scheduler) = ResolveSampler(request.Sampler, request.Scheduler);
     }
+
+    /// <summary>
+    /// The keys A1111's paste fields read that the request's own <c>ApplyTo</c> leaves alone: hires fix (ticked only
+    /// when "Denoising strength" and one of the hires keys are present, as A1111 decides) and the inpainting options.
+    /// </summary>
+    static GenerationRequest ReadUiOnlyKeys(IReadOnlyDictionary<string, string> p, GenerationRequest r)
+    {
+        bool hires = p.ContainsKey("Denoising strength")
+                     && (p.ContainsKey("Hires upscale") || p.ContainsKey("Hires upscaler") || p.TryGetValue("Hires resize-1", out var rx) && rx != "0");
+        r = r with
+        {
+            EnableHr = hires,
+            HrScale = p.TryGetValue("Hires upscale", out var scale) ? Number(scale, "Hires upscale") : 2.0,
+            HrUpscaler = p.TryGetValue("Hires upscaler", out var upscaler) ? upscaler : "Latent",
+            HrSecondPassSteps = p.TryGetValue("Hires steps", out var steps) ? (int)Number(steps, "Hires steps") : 0,
+            HrResizeX = p.TryGetValue("Hires resize-1", out var x) ? (int)Number(x, "Hires resize-1") : 0,
+            HrResizeY = p.TryGetValue("Hires resize-2", out var y) ? (int)Number(y, "Hires resize-2") : 0,
+        };
+        if (p.TryGetValue("Mask blur", out var blur)) r = r with { MaskBlurX = (int)Number(blur, "Mask blur"), MaskBlurY = (int)Number(blur, "Mask blur") };
+        if (p.TryGetValue("Mask mode", out var mode)) r = r with { InpaintingMaskInvert = mode == "Inpaint not masked" };
+        if (p.TryGetValue("Masked content", out var content))
+            r = r with
+            {
+                InpaintingFill = content switch
+                {
+                    "fill" => InpaintingFill.Fill,
+                    "latent noise" => InpaintingFill.LatentNoise,
+                    "latent nothing" => InpaintingFill.LatentNothing,
+                    _ => InpaintingFill.Original,
+                },
+            };
+        if (p.TryGetValue("Inpaint area", out var area)) r = r with { InpaintFullRes = area == "Only masked" };
+        if (p.TryGetValue("Masked area padding", out var padding)) r = r with { InpaintFullResPadding = (int)Number(padding, "Masked area padding") };
+        return r;
+    }
+
+    // A1111 reads these fields through float(), as the request's ApplyTo does.
+    static double Number(string text, string key) =>
+        double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            ? v
+            : throw new FormatException($"Infotext value for \"{key}\" is not a number: \"{text}\".");
 
     /// <summary>
     /// True when the text carries a parameter line (A1111's rule: at least 3 "Key: value" pairs on the last line) with
