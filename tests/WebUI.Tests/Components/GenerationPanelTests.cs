@@ -67,7 +67,7 @@ public sealed class GenerationPanelTests : UiTestContext
         cut.WaitForAssertion(() => Assert.Equal("from 512×512 to 640×640", cut.Find("#txt2img-hires-size").TextContent.Trim()));
         cut.Find("#txt2img-generate").Click();
 
-        var r = Assert.Single(Queue.Requests);
+        var r = Assert.Single(WaitForRequests(cut, 1));
         Assert.Equal((true, "Latent", 1.5, 6, 0.55, 640, 0), (r.EnableHr, r.HrUpscaler, r.HrScale, r.HrSecondPassSteps, r.DenoisingStrength, r.HrResizeX, r.HrResizeY));
     }
 
@@ -87,7 +87,7 @@ public sealed class GenerationPanelTests : UiTestContext
     {
         var cut = RenderTxt2Img();
         cut.Find("#txt2img-generate").Click();
-        Assert.False(Assert.Single(Queue.Requests).EnableHr);
+        Assert.False(Assert.Single(WaitForRequests(cut, 1)).EnableHr);
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public sealed class GenerationPanelTests : UiTestContext
         cut.Find("#txt2img-generate").Click();
 
         Assert.DoesNotContain(Snackbar.ShownSnackbars, s => s.Severity == Severity.Error);
-        var job = Assert.Single(Queue.Snapshot());
+        var job = WaitForSingleJob(cut);
         Assert.Equal(UserId, job.Owner.UserId);
         Assert.Equal(JobSource.Ui, job.Owner.Source);
         var r = job.Request;
@@ -163,7 +163,7 @@ public sealed class GenerationPanelTests : UiTestContext
     {
         var cut = RenderTxt2Img();
         cut.Find("#txt2img-generate").Click();
-        var job = Assert.Single(Queue.Snapshot());
+        var job = WaitForSingleJob(cut);
         string saved = Path.Combine(Paths.Txt2ImgDir, "2024-01-02", "00000-1234.png");
         Queue.Start(job.Id);
         Queue.Finish(job.Id, OutcomeFor(job, saved));
@@ -189,6 +189,7 @@ public sealed class GenerationPanelTests : UiTestContext
 
         cut.Find("#txt2img-prompt").Input("first");
         cut.Find("#txt2img-generate").Click();
+        WaitForRequests(cut, 2); // Bob's and the first
         cut.Find("#txt2img-prompt").Input("second");
         await cut.InvokeAsync(() => cut.Instance.OnShortcut("generate"));
 
@@ -210,6 +211,7 @@ public sealed class GenerationPanelTests : UiTestContext
         var cut = RenderTxt2Img();
         var other = Queue.AddForeign(new JobOwner("someone-else", "Bob", JobSource.Ui), "bob's castle");
         cut.Find("#txt2img-generate").Click();
+        WaitForRequests(cut, 2);
         var job = Queue.Snapshot().Single(j => j.Owner.UserId == UserId);
 
         Queue.Start(other.Id);
@@ -247,7 +249,7 @@ public sealed class GenerationPanelTests : UiTestContext
         Assert.Equal("0.3", cut.Find("#txt2img-subseed-strength").GetAttribute("value"));
 
         cut.Find("#txt2img-generate").Click();
-        var r = Assert.Single(Queue.Requests);
+        var r = Assert.Single(WaitForRequests(cut, 1));
         Assert.Equal("demo", r.Model); // the checkpoint stays the user's choice (A1111: disable_weights_auto_swap)
         Assert.Equal("lowres", r.NegativePrompt);
         Assert.Equal((5L, 0.3, 512, 512), (r.Subseed, r.SubseedStrength, r.SeedResizeFromWidth, r.SeedResizeFromHeight));
@@ -260,7 +262,7 @@ public sealed class GenerationPanelTests : UiTestContext
         cut.Find("#txt2img-prompt").Input("red apple");
         cut.Find("#txt2img-steps").Change("9");
         cut.Find("#txt2img-generate").Click();
-        var job = Assert.Single(Queue.Snapshot());
+        var job = WaitForSingleJob(cut);
         Queue.Finish(job.Id, OutcomeFor(job, Path.Combine(Paths.Txt2ImgDir, "x", "00001-77.png"), seed: 77));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#txt2img-reuse")));
 
@@ -272,7 +274,7 @@ public sealed class GenerationPanelTests : UiTestContext
         Assert.Equal("77", cut.Find("#txt2img-seed").GetAttribute("value"));
         Assert.Equal("Exponential", cut.Find("#txt2img-scheduler").GetAttribute("value"));
         cut.Find("#txt2img-generate").Click();
-        Assert.Equal("red apple", Queue.Requests[^1].Prompt);
+        Assert.Equal("red apple", WaitForRequests(cut, 2)[^1].Prompt);
     }
 
     [Fact]
@@ -280,7 +282,7 @@ public sealed class GenerationPanelTests : UiTestContext
     {
         var cut = RenderTxt2Img();
         cut.Find("#txt2img-generate").Click();
-        var job = Assert.Single(Queue.Snapshot());
+        var job = WaitForSingleJob(cut);
         Queue.Fail(job.Id, "unet/model.onnx is truncated");
         cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Generation failed: unet/model.onnx is truncated"));
         Assert.NotNull(cut.Find("#txt2img-generate"));

@@ -94,7 +94,7 @@ public sealed class Img2ImgTests : UiTestContext
         cut.Find("#img2img-use-size").Click(); // 96×64 snapped to the size step
         cut.Find("#img2img-generate").Click();
 
-        var request = Assert.Single(Queue.Requests);
+        var request = Assert.Single(WaitForRequests(cut, 1));
         Assert.Equal(png, request.InitImage);
         Assert.Equal(0.4, request.DenoisingStrength);
         Assert.Equal((96, 64), (request.Width, request.Height));
@@ -139,7 +139,7 @@ public sealed class Img2ImgTests : UiTestContext
         cut.FindAll("#inpaint-upload-mask-mode input")[1].Click();      // inpaint not masked
         cut.Find("#img2img-generate").Click();
 
-        var r = Assert.Single(Queue.Requests);
+        var r = Assert.Single(WaitForRequests(cut, 1));
         Assert.Equal(picture, r.InitImage);
         Assert.Equal(mask, r.Mask);
         Assert.Equal((9, 9, InpaintingFill.LatentNoise, true, 48, true),

@@ -54,6 +54,24 @@ public abstract class UiTestContext : BunitContext, IAsyncLifetime
     protected ISnackbar Snackbar => Services.GetRequiredService<ISnackbar>();
     protected string UserId => Services.GetRequiredService<CurrentUser>().UserId;
 
+    /// <summary>
+    /// Waits until the page has queued <paramref name="count"/> jobs: a click is dispatched through the renderer,
+    /// which may still be finishing an earlier event, so what it queues can arrive a moment after Click() returns.
+    /// </summary>
+    internal IReadOnlyList<Diffusion.Pipelines.GenerationRequest> WaitForRequests<T>(IRenderedComponent<T> cut, int count)
+        where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        cut.WaitForAssertion(() => Assert.Equal(count, Queue.Requests.Count));
+        return Queue.Requests;
+    }
+
+    internal JobView WaitForSingleJob<T>(IRenderedComponent<T> cut) where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        JobView? job = null;
+        cut.WaitForAssertion(() => job = Assert.Single(Queue.Snapshot()));
+        return job!;
+    }
+
     /// <summary>The providers MudBlazor needs for selects, tooltips and toasts.</summary>
     protected void RenderProviders()
     {

@@ -23,6 +23,9 @@ public partial class GenerationPanel : IAsyncDisposable
     // Progress events come once per sampler step; repainting the progress text more often than this only costs bandwidth.
     static readonly TimeSpan ProgressRepaintInterval = TimeSpan.FromMilliseconds(100);
 
+    // Preview frames on their way to the browser at once (each about 16 KB at 512×512).
+    const int MaxPreviewsInFlight = 3;
+
     [Parameter, EditorRequired] public GenerationMode Mode { get; set; }
 
     [Inject] WorkspaceState Workspace { get; set; } = default!;
@@ -39,7 +42,8 @@ public partial class GenerationPanel : IAsyncDisposable
     Img2ImgInput? img2img;
     PanelJobs? jobs;
     JobView? currentJob;
-    bool interrupting, showPreview, previewDrawing, previewPending;
+    bool interrupting, showPreview, previewPending;
+    int previewsInFlight;
     long lastPreviewSequence = -1;
     RepaintThrottle? repaints;
     Dictionary<string, string> errors = [];
@@ -158,36 +162,35 @@ public partial class GenerationPanel : IAsyncDisposable
     });
 
     /// <summary>
-    /// Sends the newest frame of this panel's job to the canvas. Frames that arrive while one is on its way are
-    /// collapsed into the latest, so a slow connection shows fewer frames instead of a growing backlog.
+    /// Sends the newest frame of this panel's job to the canvas. Up to <see cref="MaxPreviewsInFlight"/> frames travel at
+    /// once (the browser draws them in order), so previews keep up with fast steps; beyond that frames are collapsed into
+    /// the latest, so a slow connection shows fewer frames instead of a growing backlog.
     /// </summary>
     async Task DrawPreviewAsync()
     {
-        if (previewDrawing)
+        if (previewsInFlight >= MaxPreviewsInFlight)
         {
             previewPending = true;
             return;
         }
-        previewDrawing = true;
+        var frame = Queue.CurrentPreview;
+        if (frame is null || jobs?.Owns(frame.JobId) != true || frame.Sequence <= lastPreviewSequence) return;
+        long sequence = frame.Sequence;
+        byte[] bytes = frame.Bytes.ToArray();
+        string matrix = frame.MatrixJson;
+        // The frame's buffer is recycled a few frames later: a changed sequence means the copy may be torn. The newer
+        // frame's own event follows.
+        if (frame.Sequence != sequence) return;
+        lastPreviewSequence = sequence;
+        if (!showPreview)
+        {
+            showPreview = true;
+            StateHasChanged();
+        }
+        previewsInFlight++;
         try
         {
-            do
-            {
-                previewPending = false;
-                var frame = Queue.CurrentPreview;
-                if (frame is null || jobs?.Owns(frame.JobId) != true || frame.Sequence == lastPreviewSequence) break;
-                long sequence = frame.Sequence;
-                byte[] bytes = frame.Bytes.ToArray();
-                string matrix = frame.MatrixJson;
-                // The frame's buffer is recycled a few frames later: a changed sequence means the copy may be torn.
-                if (frame.Sequence != sequence) continue;
-                lastPreviewSequence = sequence;
-                await JS.InvokeVoidAsync("webuiPreview.draw", PreviewCanvasId, bytes, matrix);
-                currentJob = jobs.Current;
-                if (!showPreview) showPreview = true;
-                StateHasChanged();
-            }
-            while (previewPending);
+            await JS.InvokeVoidAsync("webuiPreview.draw", PreviewCanvasId, bytes, matrix);
         }
         catch (JSDisconnectedException)
         {
@@ -195,7 +198,12 @@ public partial class GenerationPanel : IAsyncDisposable
         }
         finally
         {
-            previewDrawing = false;
+            previewsInFlight--;
+        }
+        if (previewPending)
+        {
+            previewPending = false;
+            await DrawPreviewAsync();
         }
     }
 
