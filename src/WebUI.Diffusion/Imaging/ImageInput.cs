@@ -29,6 +29,36 @@ public static class ImageInput
     /// <exception cref="ImageInputException">Empty, unknown format, too large, or corrupt data (the message says which).</exception>
     public static Image<Rgb24> Load(byte[] bytes, long maxPixels = 64_000_000)
     {
+        using var rgba = LoadRgba(bytes, maxPixels);
+        return FlattenOnWhite(rgba);
+    }
+
+    /// <summary>
+    /// An inpainting mask as A1111's create_binary_mask reads it: an image with real transparency gives its alpha
+    /// channel (thresholded to 0/255 at &gt; 128 when <paramref name="round"/>), any other image its luminance
+    /// (Pillow's convert("L"): (299·R + 587·G + 114·B)/1000 in 16-bit fixed point). White = area to repaint.
+    /// Same format and size checks as <see cref="Load"/>, EXIF orientation applied so it lines up with the init image.
+    /// </summary>
+    public static GrayImage LoadMask(byte[] bytes, bool round = true, long maxPixels = 64_000_000)
+    {
+        using var rgba = LoadRgba(bytes, maxPixels);
+        int w = rgba.Width, h = rgba.Height;
+        var pixels = new Rgba32[w * h];
+        rgba.CopyPixelDataTo(pixels);
+        bool alpha = false;
+        foreach (var p in pixels) if (p.A != 255) { alpha = true; break; }
+        var gray = new byte[w * h];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            var p = pixels[i];
+            gray[i] = alpha ? (round ? (p.A > 128 ? (byte)255 : (byte)0) : p.A)
+                : (byte)((p.R * 19595 + p.G * 38470 + p.B * 7471 + 0x8000) >> 16);
+        }
+        return new GrayImage(gray, w, h);
+    }
+
+    static Image<Rgba32> LoadRgba(byte[] bytes, long maxPixels)
+    {
         ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length == 0) throw new ImageInputException("The image is empty (0 bytes).");
         string container = ImageFormats.Detect(bytes);
@@ -62,9 +92,10 @@ public static class ImageInput
 
         try
         {
-            using var rgba = Image.Load<Rgba32>(Decoders, bytes);
-            rgba.Mutate(x => x.AutoOrient());
-            return FlattenOnWhite(rgba);
+            var rgba = Image.Load<Rgba32>(Decoders, bytes);
+            try { rgba.Mutate(x => x.AutoOrient()); }
+            catch { rgba.Dispose(); throw; }
+            return rgba;
         }
         catch (Exception e) when (IsDecodeFailure(e))
         {
@@ -114,45 +145,46 @@ public static class ImageInput
     {
         ArgumentNullException.ThrowIfNull(src);
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"Target size {width}x{height} must be positive.");
-        int iw = src.Width, ih = src.Height;
-        var pixels = new byte[iw * ih * 3];
+        if (mode == ResizeMode.LatentUpscale) return src.Clone();
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), $"Unknown resize mode {(int)mode}.");
+        var pixels = new byte[src.Width * src.Height * 3];
         src.CopyPixelDataTo(pixels);
+        return Image.LoadPixelData<Rgb24>(ResizePixels(pixels, 3, src.Width, src.Height, width, height, mode), width, height);
+    }
 
-        byte[] result;
+    /// <summary>
+    /// <see cref="Resize(Image{Rgb24}, int, int, ResizeMode)"/> on raw interleaved pixels of 1–4 channels (masks are 1).
+    /// Mode 3 behaves as A1111's resize_image does for it: like mode 2 (its "else" branch).
+    /// </summary>
+    internal static byte[] ResizePixels(byte[] pixels, int channels, int iw, int ih, int width, int height, ResizeMode mode)
+    {
         switch (mode)
         {
             case ResizeMode.JustResize:
-                result = Scale(pixels, iw, ih, width, height);
-                break;
+                return PilResample.Resize(pixels, channels, iw, ih, width, height, PilFilter.Lanczos);
             case ResizeMode.CropAndResize:
             {
                 double ratio = width / (double)height, srcRatio = iw / (double)ih;
                 int sw = ratio > srcRatio ? width : Math.Max(1, (int)((long)iw * height / ih));
                 int sh = ratio <= srcRatio ? height : Math.Max(1, (int)((long)ih * width / iw));
-                var resized = Scale(pixels, iw, ih, sw, sh);
-                result = new byte[width * height * 3];
-                Paste(result, width, height, resized, sw, sh, width / 2 - sw / 2, height / 2 - sh / 2);
-                break;
+                var resized = PilResample.Resize(pixels, channels, iw, ih, sw, sh, PilFilter.Lanczos);
+                var result = new byte[width * height * channels];
+                Paste(result, width, height, resized, sw, sh, width / 2 - sw / 2, height / 2 - sh / 2, channels);
+                return result;
             }
-            case ResizeMode.ResizeAndFill:
-                result = ResizeAndFill(pixels, iw, ih, width, height);
-                break;
-            case ResizeMode.LatentUpscale:
-                return src.Clone();
             default:
-                throw new ArgumentOutOfRangeException(nameof(mode), $"Unknown resize mode {(int)mode}.");
+                return ResizeAndFill(pixels, channels, iw, ih, width, height);
         }
-        return Image.LoadPixelData<Rgb24>(result, width, height);
     }
 
-    static byte[] ResizeAndFill(byte[] pixels, int iw, int ih, int width, int height)
+    static byte[] ResizeAndFill(byte[] pixels, int channels, int iw, int ih, int width, int height)
     {
         double ratio = width / (double)height, srcRatio = iw / (double)ih;
         int sw = ratio < srcRatio ? width : Math.Max(1, (int)((long)iw * height / ih));
         int sh = ratio >= srcRatio ? height : Math.Max(1, (int)((long)ih * width / iw));
-        var resized = Scale(pixels, iw, ih, sw, sh);
-        var result = new byte[width * height * 3];
-        Paste(result, width, height, resized, sw, sh, width / 2 - sw / 2, height / 2 - sh / 2);
+        var resized = PilResample.Resize(pixels, channels, iw, ih, sw, sh, PilFilter.Lanczos);
+        var result = new byte[width * height * channels];
+        Paste(result, width, height, resized, sw, sh, width / 2 - sw / 2, height / 2 - sh / 2, channels);
 
         if (ratio < srcRatio)
         {
@@ -160,10 +192,10 @@ public static class ImageInput
             if (fill > 0)
             {
                 // A zero-height source box: Pillow's Lanczos taps the three rows nearest that edge.
-                var top = PilResample.Lanczos(resized, sw, sh, width, fill, 0, 0, width, 0);
-                Paste(result, width, height, top, width, fill, 0, 0);
-                var bottom = PilResample.Lanczos(resized, sw, sh, width, fill, 0, sh, width, sh);
-                Paste(result, width, height, bottom, width, fill, 0, fill + sh);
+                var top = PilResample.Resize(resized, channels, sw, sh, width, fill, 0, 0, width, 0, PilFilter.Lanczos);
+                Paste(result, width, height, top, width, fill, 0, 0, channels);
+                var bottom = PilResample.Resize(resized, channels, sw, sh, width, fill, 0, sh, width, sh, PilFilter.Lanczos);
+                Paste(result, width, height, bottom, width, fill, 0, fill + sh, channels);
             }
         }
         else if (ratio > srcRatio)
@@ -171,27 +203,23 @@ public static class ImageInput
             int fill = width / 2 - sw / 2;
             if (fill > 0)
             {
-                var left = PilResample.Lanczos(resized, sw, sh, fill, height, 0, 0, 0, height);
-                Paste(result, width, height, left, fill, height, 0, 0);
-                var right = PilResample.Lanczos(resized, sw, sh, fill, height, sw, 0, sw, height);
-                Paste(result, width, height, right, fill, height, fill + sw, 0);
+                var left = PilResample.Resize(resized, channels, sw, sh, fill, height, 0, 0, 0, height, PilFilter.Lanczos);
+                Paste(result, width, height, left, fill, height, 0, 0, channels);
+                var right = PilResample.Resize(resized, channels, sw, sh, fill, height, sw, 0, sw, height, PilFilter.Lanczos);
+                Paste(result, width, height, right, fill, height, fill + sw, 0, channels);
             }
         }
         return result;
     }
 
-    /// <summary>PIL Image.resize(size, LANCZOS) over the whole image (a copy when the size does not change).</summary>
-    static byte[] Scale(byte[] pixels, int iw, int ih, int w, int h) =>
-        w == iw && h == ih ? (byte[])pixels.Clone() : PilResample.Lanczos(pixels, iw, ih, w, h, 0, 0, iw, ih);
-
     /// <summary>PIL paste at (x, y), clipped to the destination.</summary>
-    static void Paste(byte[] dst, int dw, int dh, byte[] src, int sw, int sh, int x, int y)
+    internal static void Paste(byte[] dst, int dw, int dh, byte[] src, int sw, int sh, int x, int y, int channels = 3)
     {
         int x0 = Math.Max(0, x), y0 = Math.Max(0, y);
         int x1 = Math.Min(dw, x + sw), y1 = Math.Min(dh, y + sh);
         if (x1 <= x0 || y1 <= y0) return;
-        int count = (x1 - x0) * 3;
+        int count = (x1 - x0) * channels;
         for (int yy = y0; yy < y1; yy++)
-            Buffer.BlockCopy(src, ((yy - y) * sw + (x0 - x)) * 3, dst, (yy * dw + x0) * 3, count);
+            Buffer.BlockCopy(src, ((yy - y) * sw + (x0 - x)) * channels, dst, (yy * dw + x0) * channels, count);
     }
 }

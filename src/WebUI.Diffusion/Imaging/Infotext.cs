@@ -58,7 +58,7 @@ public static partial class Infotext
                 ? $"{request.SeedResizeFromWidth}x{request.SeedResizeFromHeight}" : null,
             ["Denoising strength"] = request.IsImg2Img ? Num(request.DenoisingStrength) : null,
             ["Conditional mask weight"] = null,
-            ["Clip skip"] = null,
+            ["Clip skip"] = request.ClipSkip > 1 ? request.ClipSkip : null,
             ["ENSD"] = null,
             ["Token merging ratio"] = null,
             ["Token merging ratio hr"] = null,

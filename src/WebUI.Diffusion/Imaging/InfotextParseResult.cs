@@ -33,7 +33,7 @@ public sealed class InfotextParseResult
     /// Fills the request fields this text describes, as pasting it into A1111's txt2img/img2img UI does:
     /// prompts, Steps, Sampler (legacy combined names kept verbatim for the sampler catalog), Schedule type,
     /// CFG scale, Seed, Size, Denoising strength, Variation seed / strength, Seed resize from, RNG, Eta and sigma
-    /// options, Model. Seed extras and sampler options absent from the text are reset (absence means "off" /
+    /// options, Model, Clip skip, Emphasis, Pad conds. Seed extras and sampler options absent from the text are reset (absence means "off" /
     /// "setting default" in A1111's infotext); other absent keys leave <paramref name="baseRequest"/> unchanged.
     /// </summary>
     /// <exception cref="FormatException">A numeric key holds something that is not a number (names the key).</exception>
@@ -53,6 +53,10 @@ public sealed class InfotextParseResult
         if (p.TryGetValue("Denoising strength", out var ds)) r = r with { DenoisingStrength = Float(ds, "Denoising strength") };
         if (p.TryGetValue("Model", out var model) && model.Length > 0) r = r with { Model = model };
         if (p.TryGetValue("RNG", out var rng)) r = r with { RngSource = rng };
+        // Settings A1111 applies as overrides when the text is pasted (the parser adds "Clip skip: 1" when absent).
+        if (p.TryGetValue("Clip skip", out var clipSkip)) r = r with { ClipSkip = Int(clipSkip, "Clip skip") };
+        if (p.TryGetValue("Emphasis", out var emphasis)) r = r with { Emphasis = emphasis };
+        if (p.TryGetValue("Pad conds", out var pad)) r = r with { PadConds = pad == "True" };
 
         // A1111 turns the seed-extras checkbox on only when one of these keys is present; off = no variation/resize.
         if (p.TryGetValue("Variation seed", out var subseed))

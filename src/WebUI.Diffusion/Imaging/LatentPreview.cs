@@ -28,6 +28,10 @@ public static class LatentPreview
         { -0.3730f, -0.2499f, -0.2088f },
     };
 
+    /// <summary>The "Approx cheap" matrix for a model family: SDXL's for "sdxl…" families, SD 1.x/2.x's otherwise.</summary>
+    public static float[,] FactorsFor(string family) =>
+        family is not null && family.StartsWith("sdxl", StringComparison.Ordinal) ? SdxlFactors : Sd1Factors;
+
     /// <summary>Latent (C×H×W) → interleaved RGB bytes (H×W×3) in <paramref name="rgbOut"/>; allocates nothing.</summary>
     public static void ToRgb(ReadOnlySpan<float> latentChw, int h, int w, float[,] matrix, Span<byte> rgbOut) =>
         ToRgb(latentChw, h, w, matrix, default, rgbOut);

@@ -3,23 +3,16 @@ using WebUI.Diffusion.Text;
 
 namespace WebUI.Diffusion.Models;
 
-/// <summary>The product tokenizer: CLIP BPE from the model's tokenizer/ folder.</summary>
-internal sealed class ClipTextTokenizer(ClipTokenizer clip) : ITextTokenizer
+/// <summary>The product tokenizer: CLIP BPE from a model's tokenizer/ (or tokenizer_2/) folder.</summary>
+internal static class ClipTextTokenizer
 {
-    public ClipTokenizer Clip => clip;
-    public int[] Encode(string text) => clip.Encode(text);
-    public int BosId => clip.BosId;
-    public int EosId => clip.EosId;
-    public int PadId => clip.PadId;
-    public int ModelMaxLength => clip.ModelMaxLength;
-
-    /// <summary>Loads tokenizer/ and reports unreadable files as a <see cref="ModelFolderException"/>.</summary>
-    public static ClipTextTokenizer FromFolder(string tokenizerDir)
+    /// <summary>Loads a tokenizer folder and reports unreadable files as a <see cref="ModelFolderException"/> naming it.</summary>
+    public static ClipTokenizer FromFolder(string tokenizerDir)
     {
-        try { return new ClipTextTokenizer(ClipTokenizer.FromFolder(tokenizerDir)); }
+        try { return ClipTokenizer.FromFolder(tokenizerDir); }
         catch (Exception e) when (e is IOException or InvalidDataException or JsonException or UnauthorizedAccessException)
         {
-            throw new ModelFolderException(ModelFolder.Tokenizer, $"could not be read ({e.Message})", e);
+            throw new ModelFolderException(Path.GetFileName(Path.TrimEndingDirectorySeparator(tokenizerDir)), $"could not be read ({e.Message})", e);
         }
     }
 }

@@ -6,14 +6,14 @@ namespace WebUI.Diffusion.Models;
 /// <summary>
 /// A Stable Diffusion model folder in the diffusers-script or Optimum ONNX layout, read without opening any
 /// session: which parts exist, and what the small JSON configs say (diffusion-reference §6a/§6b).
-/// model_index.json is optional; text_encoder/, unet/, vae_decoder/ and tokenizer/ are required; vae_encoder/
-/// is needed only for img2img. External weight files (weights.pb, model.onnx_data) are found by ONNX Runtime
+/// model_index.json is optional; unet/ and vae_decoder/ are required, and text_encoder/ + tokenizer/ (SD, SDXL) and/or
+/// text_encoder_2/ + tokenizer_2/ (SDXL; the SDXL refiner has only these); vae_encoder/ is needed only for img2img. External weight files (weights.pb, model.onnx_data) are found by ONNX Runtime
 /// itself because sessions are opened from the model file's path.
 /// </summary>
 public sealed class ModelFolder
 {
     public const string TextEncoder = "text_encoder", Unet = "unet", VaeDecoder = "vae_decoder", VaeEncoder = "vae_encoder",
-        Tokenizer = "tokenizer", SchedulerPart = "scheduler";
+        Tokenizer = "tokenizer", SchedulerPart = "scheduler", TextEncoder2 = "text_encoder_2", Tokenizer2 = "tokenizer_2";
 
     /// <summary>The VAE latent scale of SD 1.x/2.x, used when no VAE config says otherwise.</summary>
     public const double DefaultVaeScalingFactor = 0.18215;
@@ -31,9 +31,20 @@ public sealed class ModelFolder
     /// <summary>"sd1", "sd2", "sd2-v", "sdxl", ... as far as the configs tell; refined from session metadata at load.</summary>
     public string Family { get; private set; } = "sd1";
     public bool HasVaeEncoder => File.Exists(PartFile(VaeEncoder));
+    /// <summary>text_encoder/ (CLIP-L) is present; absent only in the SDXL refiner.</summary>
+    public bool HasTextEncoder => File.Exists(PartFile(TextEncoder));
+    /// <summary>text_encoder_2/ (SDXL's OpenCLIP-G) is present.</summary>
+    public bool HasTextEncoder2 => File.Exists(PartFile(TextEncoder2));
+    /// <summary>model_index.json force_zeros_for_empty_prompt (diffusers' SDXL default true): an empty negative prompt
+    /// conditions with zeros instead of the encoding of "".</summary>
+    public bool ForceZerosForEmptyPrompt { get; private set; } = true;
+    /// <summary>unet/config.json time_cond_proj_dim: the LCM guidance-embedding width (null for other UNets).</summary>
+    public int? UnetTimeCondProjDim { get; private set; }
     /// <summary>Optional linear latent→RGB preview map from vae_decoder/config.json ("latent_rgb_factors", 4×3) and its bias.</summary>
     public float[,]? LatentRgbFactors { get; private set; }
     public float[]? LatentRgbBias { get; private set; }
+    /// <summary>The VAE config's sample_size (the natural tile size of tiled decoding), when given.</summary>
+    public int? VaeSampleSize { get; private set; }
 
     public string PartDirectory(string part) => System.IO.Path.Combine(Path, part);
     public string PartFile(string part) => System.IO.Path.Combine(Path, part, "model.onnx");
@@ -47,18 +58,25 @@ public sealed class ModelFolder
     {
         if (!Directory.Exists(dir)) throw new ModelNotFoundException(dir, "folder does not exist");
         var f = new ModelFolder(System.IO.Path.GetFullPath(dir));
-        foreach (var part in new[] { TextEncoder, Unet, VaeDecoder })
+        foreach (var part in new[] { Unet, VaeDecoder })
             if (!File.Exists(f.PartFile(part))) throw new ModelFolderException($"{part}/model.onnx", "missing");
-        string tok = f.PartDirectory(Tokenizer);
-        foreach (var file in new[] { "vocab.json", "merges.txt" })
-            if (!File.Exists(System.IO.Path.Combine(tok, file))) throw new ModelFolderException($"{Tokenizer}/{file}", "missing");
+        if (!f.HasTextEncoder && !f.HasTextEncoder2) throw new ModelFolderException($"{TextEncoder}/model.onnx", "missing");
+        foreach (var (encoder, tokenizer) in new[] { (TextEncoder, Tokenizer), (TextEncoder2, Tokenizer2) })
+        {
+            if (!File.Exists(f.PartFile(encoder))) continue;
+            foreach (var file in new[] { "vocab.json", "merges.txt" })
+                if (!File.Exists(System.IO.Path.Combine(f.PartDirectory(tokenizer), file))) throw new ModelFolderException($"{tokenizer}/{file}", "missing");
+        }
 
-        if (File.Exists(System.IO.Path.Combine(f.Path, "model_index.json"))) ReadJson(f.Path, "model_index.json"); // validates only
+        var index = ReadJson(f.Path, "model_index.json");
+        if (index is { } ix && ix.TryGetProperty("force_zeros_for_empty_prompt", out var fz) && fz.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            f.ForceZerosForEmptyPrompt = fz.GetBoolean();
         f.Scheduler = SchedulerConfig.Load(System.IO.Path.Combine(f.PartDirectory(SchedulerPart), "scheduler_config.json"), $"{SchedulerPart}/scheduler_config.json");
 
-        bool sdxl = Directory.Exists(f.PartDirectory("text_encoder_2")) || Directory.Exists(f.PartDirectory("tokenizer_2"));
+        bool sdxl = Directory.Exists(f.PartDirectory(TextEncoder2)) || Directory.Exists(f.PartDirectory(Tokenizer2));
         var unetConfig = ReadJson(f.Path, $"{Unet}/config.json");
         f.UnetInChannels = Int(unetConfig, "in_channels");
+        f.UnetTimeCondProjDim = Int(unetConfig, "time_cond_proj_dim");
         f.TextEmbeddingWidth = Int(unetConfig, "cross_attention_dim") ?? Int(ReadJson(f.Path, $"{TextEncoder}/config.json"), "hidden_size");
 
         var vae = ReadJson(f.Path, $"{VaeDecoder}/config.json") ?? ReadJson(f.Path, $"{VaeEncoder}/config.json");
@@ -66,6 +84,7 @@ public sealed class ModelFolder
         if (scale is { } s && !(s > 0 && double.IsFinite(s)))
             throw new ModelFolderException($"{VaeDecoder}/config.json", $"scaling_factor {s} must be a positive number");
         f.VaeScalingFactor = scale ?? (sdxl ? SdxlVaeScalingFactor : DefaultVaeScalingFactor);
+        f.VaeSampleSize = Int(vae, "sample_size");
         f.ReadPreviewFactors(ReadJson(f.Path, $"{VaeDecoder}/config.json"));
 
         f.Family = GuessFamily(f, sdxl);
@@ -75,7 +94,8 @@ public sealed class ModelFolder
     static string GuessFamily(ModelFolder f, bool sdxl)
     {
         string baseFamily;
-        if (sdxl || f.TextEmbeddingWidth == 2048) baseFamily = "sdxl";
+        if (sdxl && !f.HasTextEncoder) baseFamily = "sdxl-refiner";
+        else if (sdxl || f.TextEmbeddingWidth == 2048) baseFamily = "sdxl";
         else if (f.TextEmbeddingWidth == 1024) baseFamily = "sd2";
         else if (f.TextEmbeddingWidth == 768) baseFamily = "sd1";
         else baseFamily = TokenizerPadsWithBang(f) ? "sd2" : "sd1";

@@ -83,11 +83,21 @@ public sealed class OnnxSessionFactory
     /// Opens <c>&lt;model&gt;/&lt;part&gt;/model.onnx</c> from its path (so external data resolves next to it).
     /// Failures become <see cref="ModelFolderException"/>s naming the file.
     /// </summary>
-    public InferenceSession Open(ModelFolder folder, string part)
+    public InferenceSession Open(ModelFolder folder, string part) => OpenFile(folder.PartFile(part), $"{part}/model.onnx");
+
+    /// <summary>
+    /// Opens a part with some initializers replaced (<c>SessionOptions.AddInitializer</c>): ONNX Runtime reads each
+    /// given tensor in place instead of the model's, so the values must stay alive, unchanged, as long as the session.
+    /// </summary>
+    public InferenceSession Open(ModelFolder folder, string part, IReadOnlyList<(string Name, OrtValue Value)>? initializers) =>
+        OpenFile(folder.PartFile(part), $"{part}/model.onnx", initializers);
+
+    /// <summary>Opens any ONNX file (a separate VAE, a TAESD decoder); <paramref name="label"/> names it in errors.</summary>
+    public InferenceSession OpenFile(string file, string label, IReadOnlyList<(string Name, OrtValue Value)>? initializers = null)
     {
-        string file = folder.PartFile(part), label = $"{part}/model.onnx";
         if (!File.Exists(file)) throw new ModelFolderException(label, "missing");
         using var so = CreateOptions();
+        foreach (var (name, value) in initializers ?? []) so.AddInitializer(name, value);
         try { return new InferenceSession(file, so); }
         catch (OnnxRuntimeException e)
         {

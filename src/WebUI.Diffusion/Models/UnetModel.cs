@@ -12,11 +12,14 @@ namespace WebUI.Diffusion.Models;
 internal sealed class UnetModel : IDisposable
 {
     const string Part = "unet";
-    public const string SampleName = "sample", TimestepName = "timestep", HiddenName = "encoder_hidden_states";
+    public const string SampleName = "sample", TimestepName = "timestep", HiddenName = "encoder_hidden_states",
+        TextEmbedsName = "text_embeds", TimeIdsName = "time_ids", TimestepCondName = "timestep_cond";
 
-    UnetModel(InferenceSession session) => Session = session;
+    readonly SessionHandle _handle;
 
-    public InferenceSession Session { get; }
+    UnetModel(SessionHandle handle) => _handle = handle;
+
+    public InferenceSession Session => _handle.Session;
     public string OutputName { get; private set; } = "out_sample";
     public TensorElementType SampleType { get; private set; }
     public TensorElementType TimestepType { get; private set; }
@@ -29,21 +32,46 @@ internal sealed class UnetModel : IDisposable
     /// <summary>Null when the batch axis is dynamic; otherwise the only batch size the export accepts.</summary>
     public int? FixedBatch { get; private set; }
     public int LatentChannels { get; private set; } = 4;
+    /// <summary>Channels of the sample input: 4, or 9 for an inpainting UNet (latents ‖ mask ‖ masked-image latents).</summary>
+    public int InChannels { get; private set; } = 4;
+    public bool IsInpainting => InChannels > LatentChannels;
     public int? FixedLatentHeight { get; private set; }
     public int? FixedLatentWidth { get; private set; }
     public int? FixedSequence { get; private set; }
     public int? HiddenWidth { get; private set; }
+    /// <summary>SDXL: the pooled text embedding input text_embeds [B, P] (null when the UNet has none).</summary>
+    public TensorElementType? TextEmbedsType { get; private set; }
+    public int? TextEmbedsWidth { get; private set; }
+    /// <summary>SDXL: the size conditioning input time_ids [B, 6] (refiner [B, 5]).</summary>
+    public TensorElementType? TimeIdsType { get; private set; }
+    public int? TimeIdsCount { get; private set; }
+    /// <summary>LCM-distilled UNets: the guidance embedding input timestep_cond [B, D] (diffusion-reference §3.16).</summary>
+    public TensorElementType? TimestepCondType { get; private set; }
+    public int? TimestepCondWidth { get; private set; }
+    public bool IsSdxl => TextEmbedsType is not null;
+    public bool HasTimestepCond => TimestepCondType is not null;
 
     /// <param name="configInChannels">unet/config.json in_channels, used when the sample's channel axis is dynamic.</param>
-    public static UnetModel Create(InferenceSession session, int? configInChannels = null)
+    public static UnetModel Create(InferenceSession session, int? configInChannels = null) => Create(SessionHandle.Of(session), configInChannels);
+
+    /// <param name="handle">The UNet session (the model owns it from now on).</param>
+    /// <param name="configInChannels">unet/config.json in_channels, used when the sample's channel axis is dynamic;
+    /// without either the channels are found by a probe run (diffusion-reference §5.3).</param>
+    /// <param name="textWidthHint">Text embedding width for the probe when the UNet leaves it dynamic.</param>
+    public static UnetModel Create(SessionHandle handle, int? configInChannels = null, int? textWidthHint = null)
     {
-        var u = new UnetModel(session);
-        try { u.Inspect(configInChannels); }
-        catch { session.Dispose(); throw; }
+        var u = new UnetModel(handle);
+        try { u.Inspect(configInChannels, textWidthHint); }
+        catch { handle.Dispose(); throw; }
         return u;
     }
 
-    void Inspect(int? configInChannels)
+    /// <summary>Frees the session (sequential memory mode); the next run reopens it.</summary>
+    public void Release() => _handle.Release();
+
+    public bool IsOpen => _handle.IsOpen;
+
+    void Inspect(int? configInChannels, int? textWidthHint)
     {
         var s = Session;
         var sample = RequireInput(s, Part, SampleName);
@@ -64,14 +92,20 @@ internal sealed class UnetModel : IDisposable
         var h = RequireInput(s, Part, HiddenName);
         foreach (var name in s.InputMetadata.Keys)
         {
-            if (name is SampleName or TimestepName or HiddenName) continue;
-            throw new ModelFolderException(Part, name switch
-            {
-                "text_embeds" or "time_ids" => $"input '{name}' belongs to an SDXL UNet; SDXL models are not supported yet",
-                "timestep_cond" => "input 'timestep_cond' belongs to an LCM UNet; LCM models are not supported yet",
-                _ => $"unexpected input '{name}' (a Stable Diffusion UNet takes sample, timestep and encoder_hidden_states)",
-            });
+            if (name is SampleName or TimestepName or HiddenName or TextEmbedsName or TimeIdsName or TimestepCondName) continue;
+            throw new ModelFolderException(Part, $"unexpected input '{name}' (a Stable Diffusion UNet takes sample, timestep and encoder_hidden_states; SDXL adds text_embeds and time_ids, LCM timestep_cond)");
         }
+        bool hasEmbeds = s.InputMetadata.ContainsKey(TextEmbedsName), hasTimeIds = s.InputMetadata.ContainsKey(TimeIdsName);
+        if (hasEmbeds != hasTimeIds)
+            throw new ModelFolderException(Part, $"has '{(hasEmbeds ? TextEmbedsName : TimeIdsName)}' without '{(hasEmbeds ? TimeIdsName : TextEmbedsName)}' (an SDXL UNet takes both)");
+        if (hasEmbeds)
+        {
+            (TextEmbedsType, TextEmbedsWidth) = Matrix(s, TextEmbedsName);
+            (TimeIdsType, TimeIdsCount) = Matrix(s, TimeIdsName);
+            if (TimeIdsCount is { } n && n is not (5 or 6))
+                throw new ModelFolderException(Part, $"'{TimeIdsName}' takes {n} values; expected 6 (SDXL) or 5 (SDXL refiner)");
+        }
+        if (s.InputMetadata.ContainsKey(TimestepCondName)) (TimestepCondType, TimestepCondWidth) = Matrix(s, TimestepCondName);
 
         HiddenType = RequireFloat(h, Part, HiddenName);
         RequireRank(h, Part, HiddenName, 3);
@@ -87,18 +121,24 @@ internal sealed class UnetModel : IDisposable
             throw new ModelFolderException(Part, $"'{SampleName}' batch {sb} differs from '{HiddenName}' batch {hb}");
         FixedBatch = sb ?? hb;
 
-        int inChannels = Fixed(sample, 1) ?? configInChannels ?? 4;
-        if (inChannels == 9)
-            throw new ModelFolderException(Part, "this is an inpainting UNet (9 input channels); inpainting models are not supported yet");
-        if (inChannels != 4)
-            throw new ModelFolderException(Part, $"'{SampleName}' has {inChannels} channels; expected 4 latent channels");
-        int outChannels = Fixed(output, 1) ?? inChannels;
-        if (outChannels != inChannels)
-            throw new ModelFolderException(Part, $"'{outName}' has {outChannels} channels but '{SampleName}' has {inChannels}");
-        LatentChannels = inChannels;
         FixedLatentHeight = Fixed(sample, 2);
         FixedLatentWidth = Fixed(sample, 3);
+        int inChannels = Fixed(sample, 1) ?? configInChannels ?? UnetChannelProbe.Detect(this, textWidthHint);
+        if (inChannels is not (4 or 9))
+            throw new ModelFolderException(Part, $"'{SampleName}' has {inChannels} channels; expected 4 latent channels (or 9 for an inpainting UNet)");
+        int outChannels = Fixed(output, 1) ?? LatentChannels;
+        if (outChannels != LatentChannels)
+            throw new ModelFolderException(Part, $"'{outName}' has {outChannels} channels; expected {LatentChannels}");
+        InChannels = inChannels;
     }
 
-    public void Dispose() => Session.Dispose();
+    static (TensorElementType, int?) Matrix(InferenceSession s, string name)
+    {
+        var m = s.InputMetadata[name];
+        var type = RequireFloat(m, Part, name);
+        RequireRank(m, Part, name, 2);
+        return (type, Fixed(m, 1));
+    }
+
+    public void Dispose() => _handle.Dispose();
 }

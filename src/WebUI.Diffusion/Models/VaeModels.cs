@@ -13,29 +13,34 @@ internal sealed class VaeDecoderModel : IDisposable
     const string Part = "vae_decoder";
     readonly string[] _inputNames, _outputNames;
 
-    VaeDecoderModel(InferenceSession s, string input, TensorElementType inputType, string output)
+    readonly SessionHandle _handle;
+
+    VaeDecoderModel(SessionHandle handle, string input, TensorElementType inputType, string output)
     {
-        Session = s;
+        _handle = handle;
         InputType = inputType;
         _inputNames = [input];
         _outputNames = [output];
     }
 
-    public InferenceSession Session { get; }
+    public InferenceSession Session => _handle.Session;
     public TensorElementType InputType { get; }
 
-    public static VaeDecoderModel Create(InferenceSession s)
+    public static VaeDecoderModel Create(InferenceSession s) => Create(SessionHandle.Of(s));
+
+    public static VaeDecoderModel Create(SessionHandle handle)
     {
         try
         {
+            var s = handle.Session;
             var (inName, input) = InputOrOnly(s, Part, "latent_sample");
             var type = RequireFloat(input, Part, inName);
             RequireRank(input, Part, inName, 4);
             var (outName, output) = OutputOrOnly(s, Part, "sample");
             RequireFloat(output, Part, outName);
-            return new VaeDecoderModel(s, inName, type, outName);
+            return new VaeDecoderModel(handle, inName, type, outName);
         }
-        catch { s.Dispose(); throw; }
+        catch { handle.Dispose(); throw; }
     }
 
     /// <summary>Decodes one latent [C,h,w] (already divided by the scaling factor) into RGB [3,8h,8w].</summary>
@@ -52,7 +57,12 @@ internal sealed class VaeDecoderModel : IDisposable
         return rgb;
     }
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>Frees the session (sequential memory mode); the next call reopens it.</summary>
+    public void Release() => _handle.Release();
+
+    public bool IsOpen => _handle.IsOpen;
+
+    public void Dispose() => _handle.Dispose();
 }
 
 /// <summary>
@@ -65,22 +75,27 @@ internal sealed class VaeEncoderModel : IDisposable
     const string Part = "vae_encoder";
     readonly string[] _inputNames, _outputNames;
 
-    VaeEncoderModel(InferenceSession s, string input, TensorElementType inputType, string output)
+    readonly SessionHandle _handle;
+
+    VaeEncoderModel(SessionHandle handle, string input, TensorElementType inputType, string output)
     {
-        Session = s;
+        _handle = handle;
         InputType = inputType;
         _inputNames = [input];
         _outputNames = [output];
     }
 
-    public InferenceSession Session { get; }
+    public InferenceSession Session => _handle.Session;
     public TensorElementType InputType { get; }
     public bool OutputsParameters => _outputNames[0] == "latent_parameters";
 
-    public static VaeEncoderModel Create(InferenceSession s)
+    public static VaeEncoderModel Create(InferenceSession s) => Create(SessionHandle.Of(s));
+
+    public static VaeEncoderModel Create(SessionHandle handle)
     {
         try
         {
+            var s = handle.Session;
             var (inName, input) = InputOrOnly(s, Part, "sample");
             var type = RequireFloat(input, Part, inName);
             RequireRank(input, Part, inName, 4);
@@ -90,9 +105,9 @@ internal sealed class VaeEncoderModel : IDisposable
             else if (s.OutputMetadata.Count == 1) outName = s.OutputMetadata.Keys.First();
             else throw new ModelFolderException(Part, $"no output named 'latent_parameters' or 'latent_sample' (outputs: {string.Join(", ", s.OutputMetadata.Keys)})");
             RequireFloat(s.OutputMetadata[outName], Part, outName);
-            return new VaeEncoderModel(s, inName, type, outName);
+            return new VaeEncoderModel(handle, inName, type, outName);
         }
-        catch { s.Dispose(); throw; }
+        catch { handle.Dispose(); throw; }
     }
 
     /// <summary>Encodes RGB [3,H,W] in [−1,1]; returns the unscaled latent [<paramref name="latentChannels"/>, H/8, W/8].</summary>
@@ -112,5 +127,10 @@ internal sealed class VaeEncoderModel : IDisposable
         return latent;
     }
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>Frees the session (sequential memory mode); the next call reopens it.</summary>
+    public void Release() => _handle.Release();
+
+    public bool IsOpen => _handle.IsOpen;
+
+    public void Dispose() => _handle.Dispose();
 }

@@ -1,4 +1,5 @@
 using WebUI.Diffusion.Models;
+using WebUI.Diffusion.Text;
 
 namespace WebUI.Diffusion.Pipelines;
 
@@ -21,7 +22,7 @@ internal interface IImageOutput
 }
 
 /// <summary>The collaborators the engine uses for text and pixels; tests substitute their own.</summary>
-internal sealed record EngineServices(Func<string, ITextTokenizer> TokenizerFactory, IImageOutput ImageOutput)
+internal sealed record EngineServices(Func<string, ClipTokenizer> TokenizerFactory, IImageOutput ImageOutput)
 {
     public static EngineServices Default { get; } = new(ClipTextTokenizer.FromFolder, new ImagingOutput());
 }

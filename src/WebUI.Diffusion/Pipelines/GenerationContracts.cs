@@ -8,6 +8,10 @@ public sealed record GenerationResult(IReadOnlyList<GeneratedImage> Images, Gene
 {
     /// <summary>Where the time went (zero when the producer did not measure).</summary>
     public PipelineTimings Timings { get; init; } = PipelineTimings.Zero;
+
+    /// <summary>What the user should know about settings the engine could not honour for this model (e.g. a clip skip
+    /// that SDXL ignores, an extra network it cannot apply); empty when everything applied.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>

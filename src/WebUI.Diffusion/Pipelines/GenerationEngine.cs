@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using WebUI.Diffusion.Models;
+using WebUI.Diffusion.Text;
 
 namespace WebUI.Diffusion.Pipelines;
 
 /// <summary>
 /// The engine behind the UI, API and CLI: lists checkpoints, keeps the last used model loaded (switching disposes the
-/// previous one), and runs generations one at a time. <see cref="Generate"/> is synchronous and CPU-bound; callers
-/// wrap it in Task.Run. Cancellation stops within the running UNet call.
+/// previous one; <see cref="EngineOptions.UnloadModelAfterIdle"/> frees an idle one), and runs generations one at a time.
+/// <see cref="Generate"/> is synchronous and CPU-bound; callers wrap it in Task.Run. Cancellation stops within the
+/// running UNet call.
 /// </summary>
 public sealed partial class GenerationEngine : IDisposable
 {
@@ -19,7 +21,9 @@ public sealed partial class GenerationEngine : IDisposable
     readonly Dictionary<string, (DateTime Stamp, string Hash)> _hashes = new(StringComparer.Ordinal);
     DiffusionModel? _loaded;
     ModelInfo? _loadedInfo;
-    (string Path, ITextTokenizer Tokenizer)? _lastTokenizer;
+    readonly Dictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
+    readonly Timer? _idleTimer;
+    DateTime _lastUse = DateTime.UtcNow;
     bool _disposed;
 
     public GenerationEngine(EngineOptions options) : this(options, EngineServices.Default) { }
@@ -30,7 +34,17 @@ public sealed partial class GenerationEngine : IDisposable
         _options = options;
         _services = services;
         _sessions = new OnnxSessionFactory(options);
+        Embeddings = new EmbeddingDatabase(options.EmbeddingsDir ?? Path.Combine(options.ModelsDir, "embeddings"));
+        if (options.VaeTileSize < 0 || options.VaeTileSize % 32 != 0)
+            throw new ArgumentException($"VaeTileSize must be 0 (the VAE's sample size) or a positive multiple of 32; got {options.VaeTileSize}.", nameof(options));
+        if (!Enum.IsDefined(options.MemoryMode)) throw new ArgumentException($"Unknown memory mode {(int)options.MemoryMode}.", nameof(options));
+        if (options.UnloadModelAfterIdle is { } idle && idle > TimeSpan.Zero)
+            _idleTimer = new Timer(_ => UnloadIfIdle(), null, Timeout.Infinite, Timeout.Infinite);
     }
+
+    /// <summary>Textual-inversion embeddings (&lt;ModelsDir&gt;/embeddings unless EngineOptions.EmbeddingsDir says
+    /// otherwise), rescanned at each generation; call Refresh() to list them now.</summary>
+    public EmbeddingDatabase Embeddings { get; }
 
     /// <summary>Execution providers the ONNX Runtime library offers.</summary>
     public IReadOnlyList<string> ExecutionProviders => _sessions.AvailableProviders;
@@ -40,6 +54,24 @@ public sealed partial class GenerationEngine : IDisposable
 
     /// <summary>Where checkpoints are listed from: &lt;ModelsDir&gt;/Stable-diffusion.</summary>
     public string CheckpointsDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "Stable-diffusion"));
+
+    /// <summary>Where separate VAEs are listed from: &lt;ModelsDir&gt;/VAE.</summary>
+    public string VaeDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "VAE"));
+
+    /// <summary>Where TAESD preview decoders are looked for: &lt;ModelsDir&gt;/VAE-approx.</summary>
+    public string VaeApproxDir => Path.GetFullPath(Path.Combine(_options.ModelsDir, "VAE-approx"));
+
+    /// <summary>The memory mode sessions are managed in.</summary>
+    public MemoryMode MemoryMode => _options.MemoryMode;
+
+    /// <summary>Separate VAEs (folder names under <see cref="VaeDir"/>), for the sd_vae choice; "Automatic" is always valid too.</summary>
+    public IReadOnlyList<string> ListVaes() => VaeFolder.List(VaeDir).Select(v => v.Name).ToList();
+
+    /// <summary>The hires fix upscaler names this engine offers, in A1111's order.</summary>
+    public static IReadOnlyList<string> HiresUpscalers => HiresFix.UpscalerNames;
+
+    /// <summary>The loaded model itself (tests and diagnostics; not thread-safe while a generation runs).</summary>
+    internal DiffusionModel? Loaded => _loaded;
 
     /// <summary>The model whose sessions are loaded, if any (readable while a generation runs).</summary>
     public ModelInfo? LoadedModel => Volatile.Read(ref _loadedInfo);
@@ -126,18 +158,46 @@ public sealed partial class GenerationEngine : IDisposable
     public ModelInfo LoadModel(string nameOrPath)
     {
         var info = ResolveModel(nameOrPath);
-        lock (_gate) return Acquire(info).Info;
+        lock (_gate)
+        {
+            var loaded = Acquire(info).Info;
+            MarkUsed();
+            return loaded;
+        }
     }
 
     /// <summary>Disposes the loaded model's sessions.</summary>
     public void UnloadModel()
     {
-        lock (_gate)
+        lock (_gate) UnloadCore();
+    }
+
+    void UnloadCore()
+    {
+        _loaded?.Dispose();
+        _loaded = null;
+        Volatile.Write(ref _loadedInfo, null);
+        DisposePreviewDecoders();
+    }
+
+    // Runs on a timer thread: never waits for a running generation (it reschedules the timer when it ends).
+    void UnloadIfIdle()
+    {
+        if (_options.UnloadModelAfterIdle is not { } idle || !Monitor.TryEnter(_gate)) return;
+        try
         {
-            _loaded?.Dispose();
-            _loaded = null;
-            Volatile.Write(ref _loadedInfo, null);
+            if (_disposed || _loaded is null) return;
+            var since = DateTime.UtcNow - _lastUse;
+            if (since >= idle) UnloadCore();
+            else _idleTimer?.Change(idle - since, Timeout.InfiniteTimeSpan);
         }
+        finally { Monitor.Exit(_gate); }
+    }
+
+    void MarkUsed()
+    {
+        _lastUse = DateTime.UtcNow;
+        if (_options.UnloadModelAfterIdle is { } idle) _idleTimer?.Change(idle, Timeout.InfiniteTimeSpan);
     }
 
     DiffusionModel Acquire(ModelInfo info)
@@ -149,21 +209,31 @@ public sealed partial class GenerationEngine : IDisposable
         _loaded = null;
         Volatile.Write(ref _loadedInfo, null);
         var folder = ModelFolder.Open(info.Path);
-        _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerFor(folder));
+        _loaded = DiffusionModel.Load(info, folder, _sessions, TokenizerAt, _options.MemoryMode);
+        _loaded.Conditioner.Embeddings = Embeddings;
         Volatile.Write(ref _loadedInfo, _loaded.Info);
         return _loaded;
     }
 
-    ITextTokenizer TokenizerFor(ModelFolder folder)
+    /// <summary>The tokenizer of a tokenizer folder, loaded once (the last few folders are kept).</summary>
+    ClipTokenizer TokenizerAt(string directory)
     {
         lock (_cacheLock)
         {
-            if (_lastTokenizer is { } t && t.Path == folder.Path) return t.Tokenizer;
+            if (_tokenizers.TryGetValue(directory, out var known)) return known;
         }
-        var tokenizer = _services.TokenizerFactory(folder.PartDirectory(ModelFolder.Tokenizer));
-        lock (_cacheLock) _lastTokenizer = (folder.Path, tokenizer);
+        var tokenizer = _services.TokenizerFactory(directory);
+        lock (_cacheLock)
+        {
+            if (_tokenizers.Count >= 4) _tokenizers.Clear();
+            _tokenizers[directory] = tokenizer;
+        }
         return tokenizer;
     }
+
+    /// <summary>The primary tokenizer of a model folder (tokenizer/, or tokenizer_2/ for the SDXL refiner).</summary>
+    ClipTokenizer TokenizerFor(ModelFolder folder) =>
+        TokenizerAt(folder.PartDirectory(folder.HasTextEncoder ? ModelFolder.Tokenizer : ModelFolder.Tokenizer2));
 
     /// <summary>The model's CLIP token ids for <paramref name="text"/> (no BOS/EOS, no truncation).</summary>
     public int[] Tokenize(string model, string text)
@@ -191,25 +261,31 @@ public sealed partial class GenerationEngine : IDisposable
         var total = Stopwatch.StartNew();
         RequestValidator.Validate(request);
         var info = ResolveModel(request.Model);
+        var vae = ResolveVae(request.Vae);
         ct.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            long loadStart = Stopwatch.GetTimestamp();
-            var model = Acquire(info);
-            double load = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
-            var job = new GenerationJob(model, request, _services.ImageOutput, progress, ct, control);
-            PipelineTimings Timings() => new(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
-            {
-                ModelLoadSeconds = load,
-            };
             try
             {
-                return job.Run(Random.Shared) with { Timings = Timings() };
+                long loadStart = Stopwatch.GetTimestamp();
+                var model = Acquire(info);
+                model.SelectVae(vae);
+                double load = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
+                var job = new GenerationJob(model, request, _services.ImageOutput, _options, progress, ct, control);
+                PipelineTimings Timings() => new(total.Elapsed.TotalSeconds, job.UnetSeconds, job.TextEncoderSeconds, job.VaeSeconds, job.UnetCalls)
+                {
+                    ModelLoadSeconds = load,
+                };
+                try
+                {
+                    return job.Run(Random.Shared) with { Timings = Timings() };
+                }
+                catch (GenerationInterruptedException e)
+                {
+                    throw new GenerationInterruptedException(e.Partial with { Timings = Timings() }, ct);
+                }
             }
-            catch (GenerationInterruptedException e)
-            {
-                throw new GenerationInterruptedException(e.Partial with { Timings = Timings() }, ct);
-            }
+            finally { MarkUsed(); }
         }
     }
 
@@ -223,26 +299,27 @@ public sealed partial class GenerationEngine : IDisposable
         var loaded = _loaded;
         var folder = loaded is not null && loaded.Folder.Path == info.Path ? loaded.Folder : ModelFolder.Open(info.Path);
         if (folder.LatentRgbFactors is { } factors) return new PreviewMatrix(factors, folder.LatentRgbBias);
-        bool xl = folder.Family.StartsWith("sdxl", StringComparison.Ordinal);
-        return new PreviewMatrix(xl ? Imaging.LatentPreview.SdxlFactors : Imaging.LatentPreview.Sd1Factors, null);
+        return new PreviewMatrix(Imaging.LatentPreview.FactorsFor(folder.Family), null);
     }
 
     /// <summary>
-    /// Decodes one scaled (UNet-space) latent [C,h,w] with the loaded model's real VAE into RGB [3,8h,8w] in ≈[−1,1]:
-    /// the "Full" live preview. Meant for the progress callback (the model is loaded and held then); throws when no
-    /// model is loaded.
+    /// Decodes one scaled (UNet-space) latent [C,h,w] with the VAE in use (a separate one when chosen) into RGB
+    /// [3,8h,8w] in ≈[−1,1]: the "Full" live preview (<see cref="DecodePreviewRgb"/> with <see cref="PreviewDecoder.Full"/>).
+    /// Meant for the progress callback; throws when no model is loaded or the decoder is unavailable (the sequential
+    /// memory mode without a TAESD file), so the caller falls back to its approximate preview.
     /// </summary>
-    public float[] DecodeLatent(ReadOnlySpan<float> scaledLatent, int channels, int height, int width)
+    public float[] DecodeLatent(ReadOnlySpan<float> scaledLatent, int channels, int height, int width) =>
+        DecodePreviewRgb(scaledLatent, channels, height, width, PreviewDecoder.Full)
+            ?? throw new InvalidOperationException(_loaded is null ? "No model is loaded."
+                : "The full VAE preview is not available now (busy in another thread, or the sequential memory mode without a TAESD decoder).");
+
+    /// <summary>The separate VAE a request asks for: its Vae, else the sd_vae setting; null = the model's own.</summary>
+    VaeFolder? ResolveVae(string? requested)
     {
-        lock (_gate)
-        {
-            var model = _loaded ?? throw new InvalidOperationException("No model is loaded.");
-            var unscaled = new float[scaledLatent.Length];
-            float inv = (float)(1 / model.VaeScale);
-            for (int i = 0; i < unscaled.Length; i++) unscaled[i] = scaledLatent[i] * inv;
-            using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
-            return model.VaeDecoder.Decode(unscaled, channels, height, width, runOptions);
-        }
+        string name = string.IsNullOrWhiteSpace(requested) ? _options.SdVae : requested.Trim();
+        if (string.IsNullOrWhiteSpace(name) || name.Equals("Automatic", StringComparison.OrdinalIgnoreCase) || name.Equals("None", StringComparison.OrdinalIgnoreCase))
+            return null;
+        return VaeFolder.Find(VaeDir, name);
     }
 
     public void Dispose()
@@ -251,8 +328,8 @@ public sealed partial class GenerationEngine : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            _loaded?.Dispose();
-            _loaded = null;
+            _idleTimer?.Dispose();
+            UnloadCore();
         }
     }
 }

@@ -33,6 +33,7 @@ internal sealed class ImagingOutput : IImageOutput
             ScheduleLabel = facts.ScheduleLabel,
             RngSource = facts.RngSource,
             Extra = facts.Extra is { Count: > 0 } extra ? extra : null,
+            NumberStyle = request.InfotextNumberStyle,
         });
         using var image = LatentImage.ToImage(rgb, width, height);
         return new GeneratedImage(PngText.EncodePng(image, infotext), facts.Seed, facts.Subseed, infotext, width, height);

@@ -6,6 +6,8 @@ namespace WebUI.ModelForge.Architectures;
 /// <summary>
 /// transformers CLIPTextModel, sized by config: token + position embeddings, pre-LN transformer layers with causal
 /// self-attention and an MLP, a final LayerNorm; pooler_output = the final state at argmax(input_ids) (the EOS token).
+/// With <see cref="ProjectionDim"/> set it is CLIPTextModelWithProjection (SDXL's text_encoder_2): the pooled state
+/// goes through text_projection (no bias) and is returned as text_embeds instead of pooler_output.
 /// </summary>
 public sealed record ClipTextArchitecture
 {
@@ -21,6 +23,8 @@ public sealed record ClipTextArchitecture
     /// <summary>"quick_gelu" (OpenAI CLIP-L, SD 1.x) or "gelu" (OpenCLIP-H, SD 2.x).</summary>
     public string HiddenAct { get; init; } = "quick_gelu";
     public float LayerNormEps { get; init; } = 1e-5f;
+    /// <summary>Width of text_embeds for CLIPTextModelWithProjection; null = plain CLIPTextModel (pooler_output).</summary>
+    public int? ProjectionDim { get; init; }
 
     /// <summary>SD 1.x: OpenAI CLIP ViT-L/14's text tower (123,060,480 parameters).</summary>
     public static ClipTextArchitecture Sd15 { get; } = new();
@@ -29,6 +33,12 @@ public sealed record ClipTextArchitecture
     public static ClipTextArchitecture Sd21 { get; } = new()
     {
         HiddenSize = 1024, IntermediateSize = 4096, NumLayers = 23, Heads = 16, HiddenAct = "gelu",
+    };
+
+    /// <summary>SDXL text_encoder_2: OpenCLIP ViT-bigG/14's text tower with its projection (694,659,840 parameters).</summary>
+    public static ClipTextArchitecture SdxlBigG { get; } = new()
+    {
+        HiddenSize = 1280, IntermediateSize = 5120, NumLayers = 32, Heads = 20, HiddenAct = "gelu", ProjectionDim = 1280,
     };
 
     /// <summary>Writes the graph (inputs, outputs and weights) into <paramref name="g"/>.</summary>
@@ -78,8 +88,14 @@ public sealed record ClipTextArchitecture
         var eos = g.Op("ArgMax", [nn.Cast(ids, ElementType.Int32)], ("axis", 1), ("keepdims", 1));
         var pooled = g.Op("GatherND", [last, eos], ("batch_dims", 1));
 
+        // Optimum's output order: text_embeds (with projection) first, then last_hidden_state, pooler_output, hidden states.
+        if (ProjectionDim is int projection)
+        {
+            var textEmbeds = nn.Linear(pooled, "text_projection", d, projection, bias: false);
+            g.OutputAs(textEmbeds, "text_embeds", dt, dialect.Batch, projection);
+        }
         g.OutputAs(last, "last_hidden_state", dt, dialect.Batch, dialect.Sequence, d);
-        g.OutputAs(pooled, "pooler_output", dt, dialect.Batch, d);
+        if (ProjectionDim is null) g.OutputAs(pooled, "pooler_output", dt, dialect.Batch, d);
         if (dialect.HiddenStates)
             for (int i = 0; i < hidden.Count; i++)
                 g.OutputAs(hidden[i], $"hidden_states.{i}", dt, dialect.Batch, dialect.Sequence, d);
@@ -88,7 +104,7 @@ public sealed record ClipTextArchitecture
     /// <summary>The transformers CLIPTextConfig, as Optimum writes it into text_encoder/config.json.</summary>
     public Dictionary<string, object?> ConfigJson(int bosId, int eosId, int padId, string dtype) => new()
     {
-        ["architectures"] = new[] { "CLIPTextModel" },
+        ["architectures"] = new[] { ProjectionDim is null ? "CLIPTextModel" : "CLIPTextModelWithProjection" },
         ["model_type"] = "clip_text_model",
         ["vocab_size"] = VocabSize,
         ["hidden_size"] = HiddenSize,
@@ -98,7 +114,7 @@ public sealed record ClipTextArchitecture
         ["max_position_embeddings"] = MaxPositions,
         ["hidden_act"] = HiddenAct,
         ["layer_norm_eps"] = LayerNormEps,
-        ["projection_dim"] = HiddenSize,
+        ["projection_dim"] = ProjectionDim ?? HiddenSize,
         ["bos_token_id"] = bosId,
         ["eos_token_id"] = eosId,
         ["pad_token_id"] = padId,

@@ -39,13 +39,14 @@ public sealed class Layers(GraphBuilder graph, WeightStore weights)
     }
 
     /// <summary>2-D convolution; <paramref name="pads"/> overrides the symmetric k/2 padding (e.g. the VAE's (0,0,1,1)).</summary>
-    public Activation Conv(Activation x, string prefix, int outChannels, int kernel, int stride = 1, long[]? pads = null, double gain = 1)
+    public Activation Conv(Activation x, string prefix, int outChannels, int kernel, int stride = 1, long[]? pads = null, double gain = 1,
+        bool bias = true)
     {
         int fanIn = x.Channels * kernel * kernel;
         var w = W.Random(prefix + ".weight", [outChannels, x.Channels, kernel, kernel], gain / Math.Sqrt(fanIn));
-        var b = W.Bias(prefix + ".bias", [outChannels]);
+        string[] inputs = bias ? [x.Name, w, W.Bias(prefix + ".bias", [outChannels])] : [x.Name, w];
         long p = kernel / 2;
-        var y = G.Op("Conv", [x.Name, w, b],
+        var y = G.Op("Conv", inputs,
             ("kernel_shape", new long[] { kernel, kernel }),
             ("strides", new long[] { stride, stride }),
             ("pads", pads ?? [p, p, p, p]));

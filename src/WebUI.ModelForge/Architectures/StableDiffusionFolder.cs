@@ -12,7 +12,15 @@ public sealed record StableDiffusionSpec(
     string PadToken,
     string SchedulerClass = "PNDMScheduler",
     string? PredictionType = null,
-    int Seed = 1);
+    int Seed = 1)
+{
+    /// <summary>model_index.json _class_name instead of the dialect's plain text-to-image pipeline (e.g. an inpaint or LCM pipeline).</summary>
+    public string? PipelineClass { get; init; }
+    /// <summary>Keys added to (or replacing those of) scheduler_config.json: timestep_spacing, original_inference_steps, …</summary>
+    public IReadOnlyDictionary<string, object?>? SchedulerSettings { get; init; }
+    /// <summary>Keys added to model_index.json (e.g. _name_or_path, which names the source repository).</summary>
+    public IReadOnlyDictionary<string, object?>? ModelIndexSettings { get; init; }
+}
 
 /// <summary>What was written for one part.</summary>
 public sealed record PartReport(string Part, long Parameters, long Bytes);
@@ -38,8 +46,8 @@ public static class StableDiffusionFolder
         var dialect = ExportDialect.For(spec.Dialect);
         Directory.CreateDirectory(outputDir);
 
-        PipelineFiles.WriteModelIndex(outputDir, dialect, spec.SchedulerClass);
-        PipelineFiles.WriteScheduler(outputDir, spec.SchedulerClass, spec.PredictionType);
+        PipelineFiles.WriteModelIndex(outputDir, dialect, spec.SchedulerClass, spec.PipelineClass, spec.ModelIndexSettings);
+        PipelineFiles.WriteScheduler(outputDir, spec.SchedulerClass, spec.PredictionType, spec.SchedulerSettings);
         vocab.Write(Path.Combine(outputDir, "tokenizer"), spec.PadToken, spec.Text.MaxPositions);
 
         var reports = new List<PartReport>
@@ -62,7 +70,7 @@ public static class StableDiffusionFolder
         return reports;
     }
 
-    static PartReport WritePart(string root, string part, ExportDialect dialect, int seed, string? externalFile,
+    internal static PartReport WritePart(string root, string part, ExportDialect dialect, int seed, string? externalFile,
         Action<Layers> build, IProgress<string>? log)
     {
         var clock = Stopwatch.StartNew();

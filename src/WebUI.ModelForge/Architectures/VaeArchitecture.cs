@@ -16,6 +16,8 @@ public sealed record VaeArchitecture
     public int NormGroups { get; init; } = 32;
     public float ScalingFactor { get; init; } = 0.18215f;
     public int SampleSize { get; init; } = 512;
+    /// <summary>diffusers force_upcast: true for the SDXL VAE, which overflows in fp16; null = key not written.</summary>
+    public bool? ForceUpcast { get; init; }
 
     const float Eps = 1e-6f;
 
@@ -95,6 +97,9 @@ public sealed record VaeArchitecture
         return nn.Resnet(h, prefix + ".resnets.1", h.Channels, NormGroups, Eps);
     }
 
+    /// <summary>The SDXL VAE config: the SD architecture with scaling_factor 0.13025 and force_upcast.</summary>
+    public static VaeArchitecture Sdxl { get; } = new() { ScalingFactor = 0.13025f, SampleSize = 1024, ForceUpcast = true };
+
     void Validate()
     {
         if (BlockOutChannels.Length == 0) throw new ArgumentException("VAE config: at least one block is needed.");
@@ -103,7 +108,7 @@ public sealed record VaeArchitecture
     }
 
     /// <summary>The diffusers AutoencoderKL config, as Optimum writes it into vae_encoder/ and vae_decoder/config.json.</summary>
-    public Dictionary<string, object?> ConfigJson() => new()
+    public Dictionary<string, object?> ConfigJson() => new Dictionary<string, object?>
     {
         ["_class_name"] = "AutoencoderKL",
         ["_diffusers_version"] = "0.30.0",
@@ -118,5 +123,15 @@ public sealed record VaeArchitecture
         ["sample_size"] = SampleSize,
         ["scaling_factor"] = ScalingFactor,
         ["up_block_types"] = Enumerable.Repeat("UpDecoderBlock2D", BlockOutChannels.Length).ToArray(),
-    };
+    }.WithOptional("force_upcast", ForceUpcast);
+}
+
+static class ConfigJsonExtensions
+{
+    /// <summary>Adds the key only when the value is set, so configs of models without the feature stay as before.</summary>
+    public static Dictionary<string, object?> WithOptional<T>(this Dictionary<string, object?> config, string key, T? value) where T : struct
+    {
+        if (value is { } v) config[key] = v;
+        return config;
+    }
 }

@@ -21,7 +21,8 @@ static class BenchVerb
         var size = new Option<int>("--size") { Description = "Width and height in pixels", DefaultValueFactory = _ => 256 };
         var sampler = new Option<string>("--sampler") { Description = "Sampler name", DefaultValueFactory = _ => new GenerationRequest().Sampler };
         var prompt = new Option<string>("--prompt") { Description = "Prompt", DefaultValueFactory = _ => "a lighthouse on a cliff at sunset" };
-        var command = new Command("bench", "Time one generation after a warm-up run.") { model, steps, size, sampler, prompt };
+        var memoryMode = GenerateOptions.MemoryModeOption();
+        var command = new Command("bench", "Time one generation after a warm-up run.") { model, steps, size, sampler, prompt, memoryMode };
         command.Add(HistoryBenchVerb.Create(context));
         command.SetAction((parse, cancellationToken) => WebUICommandLine.Guard(context, () =>
         {
@@ -39,6 +40,7 @@ static class BenchVerb
             if (errors.Count > 0) throw new UsageException(string.Join(" ", errors.Values));
 
             var (settings, paths) = WebUICommandLine.LoadSettings(parse.GetValue(dataDir));
+            if (GenerateOptions.ParseMemoryMode(parse.GetValue(memoryMode)) is { } memory) settings.MemoryMode = memory;
             if (request.Model == DemoModelBootstrap.DemoName) DemoModelBootstrap.EnsureDemo(paths, context.Log);
             using var service = GenerationService.Create(settings, paths);
             var info = service.ResolveModel(request.Model);
@@ -51,6 +53,7 @@ static class BenchVerb
             double wall = clock.Elapsed.TotalSeconds;
 
             Report(context.Out, info.Name, info.Family, request, service.ExecutionProviders, wall, outcome.Timings, warmUp);
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory mode: {settings.MemoryMode}, working set after the run: {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:0.0} MiB"));
             return Task.FromResult(WebUICommandLine.Success);
         }));
         return command;

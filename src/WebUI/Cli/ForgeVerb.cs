@@ -6,19 +6,12 @@ namespace WebUI.Cli;
 
 /// <summary>
 /// `webui forge demo|tiny|sd15-shape [--out DIR] [--fp16]`: writes the generated ONNX model folders.
-/// tiny writes one folder per export dialect plus an SD 2.1 v-prediction one; sd15-shape is the full SD 1.5 architecture
-/// with random weights (for timing, not for pictures).
+/// tiny writes every folder of <see cref="TinyModels.All"/> (SD 1.5 per export dialect, SD 2.1-v, SDXL base/refiner/turbo,
+/// SD-Turbo, LCM, 9-channel inpainting); sd15-shape is the full SD 1.5 architecture with random weights (for timing,
+/// not for pictures).
 /// </summary>
 static class ForgeVerb
 {
-    static readonly (string Folder, TinyDialect Dialect)[] TinyDialects =
-    [
-        ("tiny-diffusers-fp32", TinyDialect.DiffusersFp32),
-        ("tiny-optimum-fp32", TinyDialect.OptimumFp32),
-        ("tiny-fp16", TinyDialect.Fp16),
-        ("tiny-legacy-int64-timestep", TinyDialect.LegacyInt64Timestep),
-    ];
-
     public static Command Create(CliContext context, Option<string?> dataDir)
     {
         var kind = new Argument<string>("kind") { Description = "demo, tiny or sd15-shape" };
@@ -45,9 +38,8 @@ static class ForgeVerb
                 case "tiny":
                 {
                     string root = outDir ?? paths.CheckpointsDir;
-                    foreach (var (folder, dialect) in TinyDialects)
-                        context.Out.WriteLine(TinyModels.BuildSd15(RequireFresh(Path.Combine(root, folder)), dialect));
-                    context.Out.WriteLine(TinyModels.BuildSd21V(RequireFresh(Path.Combine(root, "tiny-sd21-v"))));
+                    foreach (var tiny in TinyModels.All)
+                        context.Out.WriteLine(tiny.Build(RequireFresh(Path.Combine(root, tiny.Name))));
                     break;
                 }
                 default:

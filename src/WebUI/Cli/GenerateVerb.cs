@@ -29,17 +29,19 @@ static class GenerateVerb
         var batchCount = new Option<int>("--batch-count") { Description = "Number of batches", DefaultValueFactory = _ => 1 };
         var initImage = new Option<FileInfo?>("--init-image") { Description = "Init image for img2img (PNG, JPEG, WebP, BMP)" };
         var strength = new Option<double?>("--denoising-strength") { Description = "img2img denoising strength, 0..1 (default 0.75)" };
+        var extra = new GenerateOptions();
         var output = new Option<string?>("--out") { Description = "Output folder, or a .png file name (default <data>/outputs/txt2img-images/YYYY-MM-DD/)" };
 
         var command = new Command("generate", "Generate pictures from the command line.")
         {
             model, prompt, negative, steps, sampler, scheduler, cfg, seed, width, height, batchSize, batchCount, initImage, strength, output,
         };
+        foreach (var option in extra.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => WebUICommandLine.Guard(context, () =>
         {
             FileInfo? init = parse.GetValue(initImage);
             double? denoise = parse.GetValue(strength);
-            if (denoise is not null && init is null) throw new UsageException("--denoising-strength needs --init-image.");
+            if (denoise is not null && init is null && !extra.HiresRequested(parse)) throw new UsageException("--denoising-strength needs --init-image or the hires fix (--hr-scale ...).");
             if (init is not null && !init.Exists) throw new FileNotFoundException($"Init image not found: {init.FullName}");
 
             var request = new GenerationRequest
@@ -59,10 +61,12 @@ static class GenerateVerb
                 InitImage = init is null ? null : File.ReadAllBytes(init.FullName),
                 DenoisingStrength = denoise ?? defaults.DenoisingStrength,
             };
+            request = extra.Apply(parse, request, denoise);
             var errors = FormValidator.Validate(request);
             if (errors.Count > 0) throw new UsageException(string.Join(" ", errors.Values));
 
             var (settings, paths) = WebUICommandLine.LoadSettings(parse.GetValue(dataDir));
+            if (GenerateOptions.ParseMemoryMode(parse.GetValue(extra.MemoryMode)) is { } memory) settings.MemoryMode = memory;
             if (request.Model == DemoModelBootstrap.DemoName) DemoModelBootstrap.EnsureDemo(paths, context.Log);
 
             string? outPath = parse.GetValue(output);

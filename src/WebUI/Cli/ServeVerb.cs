@@ -20,11 +20,12 @@ static class ServeVerb
         var port = new Option<int?>("--port") { Description = "Port (default 7860, or the next free one when busy)" };
         command.Add(listen);
         command.Add(port);
+        var apiFlags = WebUI.Api.ApiServeFlags.AddTo(command);
         // ASP.NET settings such as --urls=... or --WebUI:IntraOpThreads=2 pass through to the host's configuration.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) => WebUICommandLine.Guard(context, async () =>
         {
-            string[] hostArgs = HostArguments(parse.UnmatchedTokens);
+            string[] hostArgs = [.. HostArguments(parse.UnmatchedTokens), .. apiFlags.HostArguments(parse)];
             int? portValue = parse.GetValue(port);
             if (portValue is < 1 or > 65535) throw new UsageException($"--port must be between 1 and 65535, got {portValue}.");
             var app = WebHostFactory.Build(hostArgs, new ServeOptions(parse.GetValue(dataDir), portValue, parse.GetValue(listen) ? true : null));

@@ -57,6 +57,8 @@ public static class WebUICommandLine
         root.Add(ForgeVerb.Create(context, dataDir));
         root.Add(BenchVerb.Create(context, dataDir));
         root.Add(HistoryVerb.Create(context, dataDir));
+        root.Add(PromptVerb.Create(context));
+        root.Add(NoiseVerb.Create(context));
         return root;
     }
 

@@ -38,6 +38,11 @@ public sealed class GenerationService : IGenerationService, IDisposable
         ModelsDir = paths.ModelsDir,
         IntraOpThreads = settings.IntraOpThreads,
         ExecutionProvider = settings.ExecutionProvider,
+        MemoryMode = settings.MemoryMode,
+        UnloadModelAfterIdle = settings.UnloadModelAfterIdleMinutes > 0 ? TimeSpan.FromMinutes(settings.UnloadModelAfterIdleMinutes) : null,
+        SdVae = settings.SdVae,
+        VaeTiling = settings.VaeTiling,
+        TaesdOutputRange = settings.TaesdOutputRange,
     };
 
     public WebUIPaths Paths => _paths;

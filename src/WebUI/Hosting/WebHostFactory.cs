@@ -1,5 +1,6 @@
 using System.Net;
 using MudBlazor.Services;
+using WebUI.Api;
 using WebUI.Components;
 using WebUI.Generation;
 using WebUI.History;
@@ -28,6 +29,7 @@ public static class WebHostFactory
         builder.Services.AddSingleton(sp => GenerationService.Create(sp.GetRequiredService<WebUISettings>(), sp.GetRequiredService<WebUIPaths>(), sp.GetRequiredService<ImageSaver>()));
         builder.Services.AddHostedService<DemoModelStartup>(); // before the queue's worker: resumed jobs may need the demo
         builder.Services.AddWebUIQueue(builder.Configuration);
+        builder.Services.AddWebUIApi(settings);
         builder.Services.AddWebUIHistory();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -50,6 +52,7 @@ public static class WebHostFactory
         app.MapWebUIQueue();
         app.MapStaticAssets();
         app.MapOutputFiles();
+        app.MapWebUIApi();
         app.MapHistory();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

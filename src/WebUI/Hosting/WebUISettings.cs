@@ -30,4 +30,25 @@ public sealed class WebUISettings
 
     /// <summary>The image history: extra folders, reconcile, thumbnails (section WebUI:History).</summary>
     public History.HistoryOptions History { get; set; } = new();
+
+    /// <summary>KeepLoaded (fast) or Sequential (text encoder, UNet and VAE loaded one at a time; lowest memory).</summary>
+    public WebUI.Diffusion.Models.MemoryMode MemoryMode { get; set; }
+
+    /// <summary>Unload the model after this many idle minutes; 0 keeps it loaded.</summary>
+    public double UnloadModelAfterIdleMinutes { get; set; }
+
+    /// <summary>A1111's sd_vae: a folder under models/VAE, or "Automatic" for the checkpoint's own VAE.</summary>
+    public string SdVae { get; set; } = "Automatic";
+
+    /// <summary>Tiled VAE decode/encode: Auto (above a size threshold), Always or Never.</summary>
+    public WebUI.Diffusion.Models.VaeTilingMode VaeTiling { get; set; }
+
+    /// <summary>Output range of TAESD preview decoders without a sidecar or metadata: "0,1" (taesd.py) or "-1,1".</summary>
+    public string TaesdOutputRange { get; set; } = "0,1";
+
+    /// <summary>A1111's --api-auth: "user:pass[,user2:pass2]" turns on HTTP basic auth for /sdapi; empty = open.</summary>
+    public string? ApiAuth { get; set; }
+
+    /// <summary>A1111's --api-server-stop: registers /sdapi/v1/server-kill, -restart and -stop.</summary>
+    public bool ApiServerStop { get; set; }
 }

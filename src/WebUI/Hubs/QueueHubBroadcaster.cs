@@ -10,15 +10,18 @@ namespace WebUI.Hubs;
 
 /// <summary>
 /// Forwards <see cref="IJobQueue.Changed"/> to every hub client. The queue raises events on the worker's thread, so
-/// the handler only records them and a background loop does the sending: structural events are all delivered in
-/// order; progress and preview are coalesced to the latest (a slow client gets fewer frames, never a stalled worker).
+/// the handler only records them (with the progress snapshot or preview frame of that moment) and a background loop
+/// sends them in order. Consecutive progress and preview events of a job are coalesced to the latest: a slow client
+/// gets fewer frames, never a stalled worker, and always the last step.
 /// </summary>
 public sealed class QueueHubBroadcaster(IJobQueue queue, IHubContext<QueueHub> hub, WebUIPaths paths,
     ILogger<QueueHubBroadcaster> log) : BackgroundService
 {
-    readonly ConcurrentQueue<QueueEvent> _events = new();
+    readonly record struct Pending(QueueEvent Event, object? Payload);
+
+    readonly Lock _lock = new();
+    List<Pending> _pending = [], _sending = [];
     readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    int _progressPending, _previewPending;
     Guid _matrixSentFor;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -33,13 +36,32 @@ public sealed class QueueHubBroadcaster(IJobQueue queue, IHubContext<QueueHub> h
         await base.StopAsync(cancellationToken);
     }
 
+    static bool Coalesced(string kind) => kind is "progress" or "preview";
+
     void OnChanged(QueueEvent e)
     {
-        switch (e.Kind)
+        object? payload = e.Kind switch
         {
-            case "progress": Volatile.Write(ref _progressPending, 1); break;
-            case "preview": Volatile.Write(ref _previewPending, 1); break;
-            default: _events.Enqueue(e); break;
+            "progress" => queue.Current,
+            "preview" => queue.CurrentPreview,
+            _ => null,
+        };
+        if (Coalesced(e.Kind) && payload is null) return;
+        lock (_lock)
+        {
+            bool replaced = false;
+            if (payload is not null)
+            {
+                // Replace the same kind's pending entry if only progress/preview entries follow it.
+                for (int i = _pending.Count - 1; i >= 0 && Coalesced(_pending[i].Event.Kind); i--)
+                {
+                    if (_pending[i].Event.Kind != e.Kind || _pending[i].Event.JobId != e.JobId) continue;
+                    _pending[i] = new Pending(e, payload);
+                    replaced = true;
+                    break;
+                }
+            }
+            if (!replaced) _pending.Add(new Pending(e, payload));
         }
         _wake.Writer.TryWrite(true);
     }
@@ -51,22 +73,33 @@ public sealed class QueueHubBroadcaster(IJobQueue queue, IHubContext<QueueHub> h
             while (await _wake.Reader.WaitToReadAsync(stoppingToken))
             {
                 _wake.Reader.TryRead(out _);
-                try { await SendPendingAsync(stoppingToken); }
+                lock (_lock) (_pending, _sending) = (_sending, _pending);
+                try { await SendAsync(_sending, stoppingToken); }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     log.LogWarning(e, "Sending queue events to hub clients failed");
                 }
+                finally { _sending.Clear(); }
             }
         }
         catch (OperationCanceledException) { }
     }
 
-    async Task SendPendingAsync(CancellationToken ct)
+    async Task SendAsync(List<Pending> batch, CancellationToken ct)
     {
         var all = hub.Clients.All;
         bool structural = false;
-        while (_events.TryDequeue(out var e))
+        foreach (var (e, payload) in batch)
         {
+            switch (payload)
+            {
+                case JobProgressSnapshot progress:
+                    await all.SendAsync(QueueHubMethods.Progress, ProgressMessage.From(progress), ct);
+                    continue;
+                case PreviewFrame frame:
+                    await SendPreviewAsync(all, frame, ct);
+                    continue;
+            }
             await all.SendAsync(QueueHubMethods.QueueEvent, new QueueEventMessage(e.Kind, e.JobId), ct);
             structural = true;
             if (e.Kind == "finished" && queue.Get(e.JobId) is { } done)
@@ -78,19 +111,19 @@ public sealed class QueueHubBroadcaster(IJobQueue queue, IHubContext<QueueHub> h
         }
         if (structural)
             await all.SendAsync(QueueHubMethods.Queue, queue.Snapshot().Select(JobSummary.From).ToList(), ct);
-        if (Interlocked.Exchange(ref _progressPending, 0) == 1 && queue.Current is { } progress)
-            await all.SendAsync(QueueHubMethods.Progress, ProgressMessage.From(progress), ct);
-        if (Interlocked.Exchange(ref _previewPending, 0) == 1 && queue.CurrentPreview is { } frame)
+    }
+
+    async Task SendPreviewAsync(IClientProxy all, PreviewFrame frame, CancellationToken ct)
+    {
+        // Copied: the frame's buffer returns to the publisher's ring while SignalR may still be serialising.
+        byte[] bytes = frame.Bytes.ToArray();
+        Guid job = frame.JobId;
+        string format = frame.Format == PreviewFormat.Jpeg ? "jpeg" : "latent8";
+        if (job != _matrixSentFor)
         {
-            // Copied: the frame's buffer returns to the publisher's ring while SignalR may still be serialising.
-            byte[] bytes = frame.Bytes.ToArray();
-            string format = frame.Format == PreviewFormat.Jpeg ? "jpeg" : "latent8";
-            if (frame.JobId != _matrixSentFor)
-            {
-                _matrixSentFor = frame.JobId;
-                await all.SendAsync(QueueHubMethods.PreviewMatrix, frame.JobId, frame.MatrixJson, ct);
-            }
-            await all.SendAsync(QueueHubMethods.Preview, frame.JobId, format, bytes, ct);
+            _matrixSentFor = job;
+            await all.SendAsync(QueueHubMethods.PreviewMatrix, job, frame.MatrixJson, ct);
         }
+        await all.SendAsync(QueueHubMethods.Preview, job, format, bytes, ct);
     }
 }

@@ -30,7 +30,9 @@ public sealed class AppDatabase : IDisposable
         }
         try
         {
-            Db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }) { UtcDate = true };
+            // A mapper of its own: LiteDB's global BsonMapper builds entity maps lazily and two databases opened at once
+            // (two hosts in one test process) can see a half-built map ("Member State not found on BsonMapper").
+            Db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, new BsonMapper()) { UtcDate = true };
         }
         catch
         {

@@ -25,9 +25,19 @@ public sealed class CurrentUser(UserStore users, IHttpContextAccessor? http = nu
     public string SetDisplayName(string name) => users.SetDisplayName(UserId, name);
 
     /// <summary>Fixes the id from the request that opened the circuit (idempotent; the first known id wins).</summary>
-    internal void Capture(HttpContext? context)
+    public void Capture(HttpContext? context)
     {
         if (_id is null && UserCookie.Read(context) is { } id) _id = id;
+    }
+
+    /// <summary>
+    /// Fixes the id from a value the component tree carried over from the prerendering request (a cascading value or
+    /// persisted component state), for circuits whose connection request is not at hand. Ignored once the id is known
+    /// or when <paramref name="userId"/> is not an id we issue.
+    /// </summary>
+    public void Use(string? userId)
+    {
+        if (_id is null && UserCookie.IsValid(userId)) _id = userId;
     }
 }
 

@@ -13,7 +13,7 @@ public sealed class ModelFolderTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     GenerationEngine Engine() =>
-        new(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 }, new EngineServices(_ => new WordTokenizer(), new CapturingImageOutput()));
+        new(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 }, EngineServices.Default with { ImageOutput = new CapturingImageOutput() });
 
     string Model(string name, FakeModelSpec? spec = null) =>
         FakeModelFolder.Build(_dir.Sub("Stable-diffusion", name), spec ?? new FakeModelSpec());

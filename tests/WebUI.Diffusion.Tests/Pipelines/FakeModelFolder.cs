@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Onnx;
 using WebUI.Diffusion.Models;
+using WebUI.ModelForge.Architectures;
 using WebUI.ModelForge.Onnx;
 
 namespace WebUI.Diffusion.Tests.Pipelines;
@@ -18,8 +19,10 @@ public sealed record FakeModelSpec
     public double? ScalingFactor { get; init; }
     public bool ModelIndex { get; init; } = true;
     public bool HiddenStates { get; init; }
-    /// <summary>Copy the real CLIP vocab.json/merges.txt (from ../shared) instead of placeholder files.</summary>
+    /// <summary>Copy the real CLIP vocab.json/merges.txt (from ../shared) instead of the tiny vocabulary.</summary>
     public bool ClipTokenizerFiles { get; init; }
+    /// <summary>Write unreadable placeholder tokenizer files.</summary>
+    public bool BrokenTokenizer { get; init; }
 }
 
 public static class FakeModelFolder
@@ -43,11 +46,12 @@ public static class FakeModelFolder
             File.Copy(Text.SharedData.VocabPath, Path.Combine(dir, "tokenizer", "vocab.json"));
             File.Copy(Text.SharedData.MergesPath, Path.Combine(dir, "tokenizer", "merges.txt"));
         }
-        else
+        else if (spec.BrokenTokenizer)
         {
             File.WriteAllText(Path.Combine(dir, "tokenizer", "vocab.json"), "{}");
             File.WriteAllText(Path.Combine(dir, "tokenizer", "merges.txt"), "#version: 0.2\n");
         }
+        else TinyClipVocabulary.Default.Write(Path.Combine(dir, "tokenizer"), TinyClipVocabulary.EndOfText);
         Directory.CreateDirectory(Path.Combine(dir, "scheduler"));
         File.WriteAllText(Path.Combine(dir, "scheduler", "scheduler_config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
         {

@@ -36,6 +36,14 @@ public sealed record FakeUnetSpec
     /// <summary>Adds a practically endless Loop so a run only ends by termination.</summary>
     public bool Slow { get; init; }
     public string SampleName { get; init; } = "sample";
+    /// <summary>SDXL inputs text_embeds [B, width] and time_ids [B, count]: D += PooledShift·mean(text_embeds) + TimeIdsShift·mean(time_ids).</summary>
+    public int? TextEmbedsWidth { get; init; }
+    public int TimeIdsCount { get; init; } = 6;
+    public float PooledShift { get; init; }
+    public float TimeIdsShift { get; init; }
+    /// <summary>LCM input timestep_cond [B, width]: D += TimestepCondShift·mean(timestep_cond).</summary>
+    public int? TimestepCondWidth { get; init; }
+    public float TimestepCondShift { get; init; }
 }
 
 public static class FakeUnet
@@ -95,6 +103,20 @@ public static class FakeUnet
                 string m = g.Op("ReduceMean", [ehs], ("axes", new long[] { 1, 2 }), ("keepdims", 1));
                 string m4 = g.Op("Unsqueeze", m, g.Ints(3));
                 d = g.Op("Add", d, g.Op("Mul", m4, g.Scalar(s.CondShift)));
+            }
+            // Per-row means of a [B, n] input, broadcast as [B, 1, 1, 1].
+            string RowMean(string input, float shift) =>
+                g.Op("Mul", g.Op("Unsqueeze", g.Op("ReduceMean", [ToF32(input, ft)], ("axes", new long[] { 1 }), ("keepdims", 1)), g.Ints(2, 3)), g.Scalar(shift));
+            if (s.TextEmbedsWidth is int tw)
+            {
+                g.Input("text_embeds", ft, s.Batch, tw);
+                g.Input("time_ids", ft, s.Batch, s.TimeIdsCount);
+                d = g.Op("Add", d, g.Op("Add", RowMean("text_embeds", s.PooledShift), RowMean("time_ids", s.TimeIdsShift)));
+            }
+            if (s.TimestepCondWidth is int cw)
+            {
+                g.Input("timestep_cond", ft, s.Batch, cw);
+                d = g.Op("Add", d, RowMean("timestep_cond", s.TimestepCondShift));
             }
             if (s.RowShift != 0)
             {

@@ -16,7 +16,7 @@ public sealed class GenerationEngineTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     GenerationEngine Engine() =>
-        new(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 }, new EngineServices(_ => new WordTokenizer(), _output));
+        new(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 }, EngineServices.Default with { ImageOutput = _output });
 
     string AddModel(string name, FakeModelSpec spec) => FakeModelFolder.Build(_dir.Sub("Stable-diffusion", name), spec);
 
@@ -72,15 +72,7 @@ public sealed class GenerationEngineTests : IDisposable
         const float a = 1.5f;
         AddModel("cfg", new FakeModelSpec { Unet = Unet() with { CondShift = a }, ScalingFactor = 1.0 });
         using var engine = Engine();
-        var tok = new WordTokenizer();
-        double Mean(string text)
-        {
-            var ids = new List<int> { tok.BosId };
-            ids.AddRange(tok.Encode(text));
-            ids.Add(tok.EosId);
-            while (ids.Count < 77) ids.Add(tok.PadId);
-            return FakeModelFolder.EmbeddingMean(ids, 32);
-        }
+        double Mean(string text) => FakeModelFolder.EmbeddingMean(TinyTokenizer.Chunk(text), 32);
         double mc = Mean("a red fox"), mu = Mean("blurry"), w = 4;
         engine.Generate(Request("cfg") with { CfgScale = w });
         var x0 = FakeUnet.DefaultX0(4, L, L);
@@ -109,7 +101,7 @@ public sealed class GenerationEngineTests : IDisposable
     [Fact]
     public void An_unreadable_tokenizer_is_reported_as_a_model_folder_problem()
     {
-        AddModel("badtok", new FakeModelSpec { Unet = Unet() });
+        AddModel("badtok", new FakeModelSpec { Unet = Unet(), BrokenTokenizer = true });
         using var engine = new GenerationEngine(new EngineOptions { ModelsDir = _dir.Path, IntraOpThreads = 1 },
             EngineServices.Default with { ImageOutput = _output });
         var e = Assert.Throws<ModelFolderException>(() => engine.Generate(Request("badtok")));

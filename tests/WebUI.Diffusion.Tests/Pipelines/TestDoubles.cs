@@ -1,24 +1,31 @@
 using WebUI.Diffusion.Models;
 using WebUI.Diffusion.Pipelines;
+using WebUI.Diffusion.Text;
+using WebUI.ModelForge.Architectures;
 
 namespace WebUI.Diffusion.Tests.Pipelines;
 
-/// <summary>A stand-in tokenizer: one id per whitespace-separated word (stable, below the special ids).</summary>
-internal sealed class WordTokenizer : ITextTokenizer
+/// <summary>The tiny CLIP vocabulary ModelForge writes (the default tokenizer of fake model folders), loaded once.</summary>
+internal static class TinyTokenizer
 {
-    public int[] Encode(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Id).ToArray();
-
-    public static int Id(string word)
+    static readonly Lazy<ClipTokenizer> Instance = new(() =>
     {
-        int h = 17;
-        foreach (char c in word) h = unchecked(h * 31 + c);
-        return 1000 + (int)((uint)h % 20000);
-    }
+        using var dir = new TempDir();
+        TinyClipVocabulary.Default.Write(dir.Path, TinyClipVocabulary.EndOfText);
+        return ClipTokenizer.FromFolder(dir.Path);
+    });
 
-    public int BosId => 49406;
-    public int EosId => 49407;
-    public int PadId => 49407;
-    public int ModelMaxLength => 77;
+    public static ClipTokenizer Value => Instance.Value;
+
+    /// <summary>BOS + the text's ids + EOS, padded with EOS to 77 (one chunk).</summary>
+    public static int[] Chunk(string text)
+    {
+        var ids = new List<int> { Value.BosId };
+        ids.AddRange(Value.Encode(text));
+        ids.Add(Value.EosId);
+        while (ids.Count < 77) ids.Add(Value.PadId);
+        return ids.ToArray();
+    }
 }
 
 /// <summary>

@@ -11,6 +11,18 @@ public sealed class TinyFamilies : IDisposable
 
     public string Sd21V() => Get("sd21v", d => TinyModels.BuildSd21V(d));
 
+    public string Sdxl(bool refiner = false) => Get(refiner ? "sdxl-refiner" : "sdxl", d => TinyModels.BuildSdxl(d, refiner: refiner));
+
+    public string SdxlTurbo() => Get("sdxl-turbo", d => TinyModels.BuildSdxlTurbo(d));
+
+    public string SdTurbo() => Get("sd-turbo", d => TinyModels.BuildSdTurbo(d));
+
+    public string Lcm() => Get("lcm", d => TinyModels.BuildLcm(d));
+
+    public string Sd15Inpaint(TinyDialect dialect) => Get("inpaint-" + dialect, d => TinyModels.BuildSd15Inpaint(d, dialect));
+
+    public string StandaloneVae() => Get("vae", d => TinyModels.BuildStandaloneVae(d));
+
     string Get(string key, Func<string, string> build)
     {
         lock (_gate)

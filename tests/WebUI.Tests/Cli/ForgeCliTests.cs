@@ -5,12 +5,14 @@ namespace WebUI.Tests.Cli;
 public sealed class ForgeCliTests
 {
     [Fact]
-    public async Task Forge_tiny_writes_one_model_folder_per_dialect_plus_sd21_v()
+    public async Task Forge_tiny_writes_every_tiny_family_folder()
     {
         using var dir = new TempDirectory();
         var run = await CliRunner.RunAsync("forge", "tiny", "--out", dir.Path);
         Assert.True(run.ExitCode == 0, run.Error);
-        string[] expected = ["tiny-diffusers-fp32", "tiny-optimum-fp32", "tiny-fp16", "tiny-legacy-int64-timestep", "tiny-sd21-v"];
+        string[] expected = [.. ModelForge.TinyModels.All.Select(f => f.Name)];
+        Assert.Subset(expected.ToHashSet(), new HashSet<string> { "tiny-diffusers-fp32", "tiny-optimum-fp32", "tiny-fp16",
+            "tiny-legacy-int64-timestep", "tiny-sd21-v", "tiny-sdxl", "tiny-sdxl-refiner", "tiny-lcm", "tiny-sd15-inpainting" });
         Assert.Equal(expected.Select(name => dir.Combine(name)), run.OutLines);
         foreach (string folder in run.OutLines)
         {

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using WebUI.Diffusion.Pipelines;
 using WebUI.Previews;
+using WebUI.Queue;
 using Xunit.Abstractions;
 
 namespace WebUI.Tests.Queue;
@@ -87,6 +90,17 @@ public sealed class PreviewCodecTests(ITestOutputHelper output)
         var none = new PreviewSettings { Method = PreviewMethod.None };
         Assert.DoesNotContain(Enumerable.Range(0, 7), s => none.IsDue(s, 7));
         Assert.Throws<ArgumentException>(() => new PreviewSettingsProvider().Current = new PreviewSettings { EveryNSteps = 0 });
+    }
+
+    [Fact]
+    public void Preview_settings_come_from_the_WebUI_Previews_section()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["WebUI:Previews:Method"] = "Full", ["WebUI:Previews:EveryNSteps"] = "5" })
+            .Build();
+        using var provider = new ServiceCollection().AddWebUIQueue(configuration).BuildServiceProvider();
+        var settings = provider.GetRequiredService<PreviewSettingsProvider>().Current;
+        Assert.Equal(new PreviewSettings { Method = PreviewMethod.Full, EveryNSteps = 5 }, settings);
     }
 
     /// <summary>The server's cost of one approximate preview at 512×512 (4×64×64 latent): goal ≤ 2 ms, ≤ 16.5 KB, no allocation.</summary>
