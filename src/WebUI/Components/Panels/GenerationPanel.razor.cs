@@ -121,12 +121,11 @@ public partial class GenerationPanel : IAsyncDisposable
         }
     }
 
-    async Task InterruptAsync()
+    void Interrupt()
     {
         if (jobs is null || !jobs.Busy) return;
         interrupting = true;
         if (!jobs.Interrupt()) interrupting = false;
-        await Task.CompletedTask;
     }
 
     void Skip()
@@ -140,7 +139,7 @@ public partial class GenerationPanel : IAsyncDisposable
         switch (action)
         {
             case "generate": await GenerateAsync(force: true); break;
-            case "interrupt": await InterruptAsync(); break;
+            case "interrupt": Interrupt(); break;
         }
         StateHasChanged();
     });

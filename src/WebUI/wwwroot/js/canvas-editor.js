@@ -85,6 +85,7 @@
             const state = editors.get(host) || create(host);
             state.mode = mode;
             state.loaded = false;
+            host.dataset.loaded = "false";
             state.host.classList.toggle("webui-canvas-mask", mode === "mask");
             const img = new Image();
             img.decoding = "async";
@@ -97,6 +98,7 @@
             state.image.getContext("2d").drawImage(img, 0, 0);
             state.dirty = false;
             state.loaded = true;
+            host.dataset.loaded = "true"; // lets tests (and styles) know the picture is ready to draw on
         },
         setBrush(host, size, color, eraser) {
             const state = editors.get(host);

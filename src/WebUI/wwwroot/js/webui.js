@@ -146,7 +146,9 @@
             panel.ref.invokeMethodAsync("OnShortcut", "generate");
             return;
         }
-        if (e.key === "Escape" && !e.defaultPrevented && !document.querySelector(".mud-popover-open")) {
+        // Escape closes an open picture viewer, list or dialog first; only otherwise does it interrupt.
+        if (e.key === "Escape" && !e.defaultPrevented
+            && !document.querySelector(".mud-popover-open, .webui-lightbox, .mud-dialog-container")) {
             const panel = visiblePanel();
             if (panel) panel.ref.invokeMethodAsync("OnShortcut", "interrupt");
         }
