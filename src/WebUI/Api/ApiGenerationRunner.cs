@@ -31,6 +31,8 @@ public sealed class ApiGenerationRunner(IJobQueue queue, ProcessingMapper mapper
         {
             var outcome = await queue.WaitAsync(view.Id, http.RequestAborted);
             result = outcome.Result;
+            // What the engine could not honour for this model (e.g. clip skip on SDXL) belongs with the API's own notes.
+            if (result is not null) warnings.AddRange(result.Warnings.Where(w => !warnings.Contains(w)));
             if (outcome.Interrupted) warnings.Add("interrupted: the job was interrupted; only the pictures finished before that are returned.");
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)

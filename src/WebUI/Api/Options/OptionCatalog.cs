@@ -102,6 +102,8 @@ public static class OptionCatalog
             new("sd_vae", OptionKind.Text, "Automatic"),
             new("CLIP_stop_at_last_layers", OptionKind.Integer, 1L) { Min = 1, Max = 12 },
             new("randn_source", OptionKind.Text, "GPU") { Choices = ["GPU", "CPU", "NV"] },
+            new("emphasis", OptionKind.Text, "Original") { Choices = ["Original", "No norm", "Ignore", "None"] },
+            new("pad_cond_uncond", OptionKind.Boolean, false),
             // Sampler parameters
             new("eta_ancestral", OptionKind.Number, 1.0) { Min = 0, Max = 1 },
             new("eta_ddim", OptionKind.Number, 0.0) { Min = 0, Max = 1 },
