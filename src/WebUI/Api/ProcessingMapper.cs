@@ -245,5 +245,6 @@ public static class OptionKeys
 {
     public const string Checkpoint = "sd_model_checkpoint", SamplesFormat = "samples_format", RandnSource = "randn_source",
         ClipSkip = "CLIP_stop_at_last_layers", Vae = "sd_vae", Emphasis = "emphasis", PadCondUncond = "pad_cond_uncond", EnablePngInfo = "enable_pnginfo", JpegQuality = "jpeg_quality",
-        WebpLossless = "webp_lossless", ReturnGrid = "return_grid", GridFormat = "grid_format";
+        WebpLossless = "webp_lossless", ReturnGrid = "return_grid", GridFormat = "grid_format", GridOnlyIfMultiple = "grid_only_if_multiple",
+        GridRows = "n_rows", GridPreventEmptySpots = "grid_prevent_empty_spots", GridBackgroundColor = "grid_background_color";
 }
