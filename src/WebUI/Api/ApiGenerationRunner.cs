@@ -5,6 +5,8 @@ using WebUI.Api.Json;
 using WebUI.Api.Models;
 using WebUI.Diffusion.Imaging;
 using WebUI.Diffusion.Pipelines;
+using WebUI.History;
+using WebUI.Api.Options;
 using WebUI.Queue;
 using WebUI.Storage;
 
@@ -13,16 +15,18 @@ namespace WebUI.Api;
 /// <summary>
 /// Runs txt2img/img2img API requests through the shared fair queue (as JobSource.Api, owned by the caller) and
 /// answers as A1111 does: <c>{"images": [...], "parameters": {...}, "info": "&lt;JSON string&gt;"}</c>.
-/// The queue never saves API jobs itself; with save_images the pictures are saved here, honouring the outdir_* and
-/// samples_format settings in force for the job.
+/// The queue never saves API jobs itself; with save_images the pictures are saved here through the app's one
+/// <see cref="ImageSaver"/> (atomic writes, A1111 names, grid, history index) with the saving settings in force for
+/// the job: the live ones with the request's override_settings on top.
 /// </summary>
-public sealed class ApiGenerationRunner(IJobQueue queue, ProcessingMapper mapper, IOptionsStore options, ApiOutputSaver saver)
+public sealed class ApiGenerationRunner(IJobQueue queue, ProcessingMapper mapper, IOptionsStore options, ImageSaver saver, SavingSettingsBinding saving)
 {
     public async Task<IResult> RunAsync(ProcessingApiRequest api, HttpContext http)
     {
         var job = mapper.Map(api);
         var owner = ApiCaller.OwnerOf(http);
-        string timestamp = DateTime.Now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var started = DateTimeOffset.Now;
+        string timestamp = started.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         JobView view = queue.Enqueue(job.Request, owner, new JobOptions { SaveImages = false });
 
         GenerationResult? result = null;
@@ -31,6 +35,8 @@ public sealed class ApiGenerationRunner(IJobQueue queue, ProcessingMapper mapper
         {
             var outcome = await queue.WaitAsync(view.Id, http.RequestAborted);
             result = outcome.Result;
+            // What the engine could not honour for this model (e.g. clip skip on SDXL) belongs with the API's own notes.
+            if (result is not null) warnings.AddRange(result.Warnings.Where(w => !warnings.Contains(w)));
             if (outcome.Interrupted) warnings.Add("interrupted: the job was interrupted; only the pictures finished before that are returned.");
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -51,6 +57,13 @@ public sealed class ApiGenerationRunner(IJobQueue queue, ProcessingMapper mapper
         if (api.OverrideSettingsRestoreAfterwards == false && job.Settings.Overrides.Count > 0)
             options.Set(job.Settings.Overrides.ToDictionary());
 
+        if (api.SaveImages == true && result is { Images.Count: > 0 })
+        {
+            // The job's saving settings: the live ones with its override_settings (already in job.Settings) on top.
+            var jobSaving = saving.ForJob(key => job.Settings[key]);
+            saver.With(jobSaving).Save(result, OutputTarget.Default, owner.DisplayName, started);
+        }
+
         return Respond(api, job, result, warnings, timestamp);
     }
 
@@ -61,26 +74,16 @@ public sealed class ApiGenerationRunner(IJobQueue queue, ProcessingMapper mapper
         var encoded = pictures.Select(p => ApiImages.Encode(p.Png, p.Infotext, format)).ToList();
         var infotexts = pictures.Select(p => p.Infotext).ToList();
         int indexOfFirstImage = 0;
-        bool img2img = job.Request.IsImg2Img;
 
-        if (api.SaveImages == true && pictures.Count > 0)
+        // A1111 builds a grid only when saving (do_not_save_grid = not save_images), and not for a single picture while
+        // grid_only_if_multiple; return_grid puts it first among the returned images, in the samples format.
+        bool gridWanted = pictures.Count >= 2 || !job.Settings.Flag(OptionKeys.GridOnlyIfMultiple);
+        if (api.SaveImages == true && pictures.Count > 0 && gridWanted && job.Settings.Flag(OptionKeys.ReturnGrid))
         {
-            saver.SavePictures(encoded.Zip(pictures, (bytes, p) => (bytes, p.Seed)).ToList(), format, job.Settings, img2img);
-            if (pictures.Count >= 2)
-            {
-                // A1111 builds a grid only when saving (do_not_save_grid = not save_images); return_grid puts it first.
-                var gridFormat = OutputFormatOf(job.Settings, OptionKeys.GridFormat);
-                using var grid = ApiOutputSaver.Grid(pictures);
-                byte[] gridBytes = PngText.Encode(grid, gridFormat.EmbedInfotext ? infotexts[0] : null, gridFormat.Format, gridFormat.JpegQuality, gridFormat.WebpLossless);
-                saver.SaveGrid(gridBytes, gridFormat.Extension, job.Settings, img2img);
-                if (job.Settings.Flag(OptionKeys.ReturnGrid))
-                {
-                    byte[] returned = format.Format == gridFormat.Format ? gridBytes : PngText.Encode(grid, format.EmbedInfotext ? infotexts[0] : null, format.Format, format.JpegQuality, format.WebpLossless);
-                    encoded.Insert(0, returned);
-                    infotexts.Insert(0, infotexts[0]);
-                    indexOfFirstImage = 1;
-                }
-            }
+            using var grid = Grid(pictures, job);
+            encoded.Insert(0, PngText.Encode(grid, format.EmbedInfotext ? infotexts[0] : null, format.Format, format.JpegQuality, format.WebpLossless));
+            infotexts.Insert(0, infotexts[0]);
+            indexOfFirstImage = 1;
         }
 
         var images = api.SendImages == false ? [] : encoded.Select(Convert.ToBase64String).ToList();
@@ -89,6 +92,22 @@ public sealed class ApiGenerationRunner(IJobQueue queue, ProcessingMapper mapper
             ("images", images),
             ("parameters", Parameters(api)),
             ("info", PyJson.Spaced(info))));
+    }
+
+    /// <summary>The grid as the saver composes it: n_rows, grid_prevent_empty_spots and grid_background_color of the job.</summary>
+    static Image<Rgb24> Grid(IReadOnlyList<GeneratedImage> pictures, ApiJob job)
+    {
+        var images = pictures.Select(p => Image.Load<Rgb24>(p.Png)).ToList();
+        try
+        {
+            int rows = ImageGrid.Rows(images.Count, Math.Max(1, job.Request.BatchSize), (int)job.Settings.Integer(OptionKeys.GridRows),
+                job.Settings.Flag(OptionKeys.GridPreventEmptySpots));
+            return ImageGrid.Compose(images, rows, ImageGrid.ParseColor(job.Settings.Text(OptionKeys.GridBackgroundColor)));
+        }
+        finally
+        {
+            foreach (var image in images) image.Dispose();
+        }
     }
 
     static ApiImages.OutputFormat OutputFormatOf(ApiJobSettings settings, string formatKey) => new(

@@ -25,6 +25,12 @@ public sealed class ApiModels(GenerationService generation)
         return generation.ResolveModel(pick.Name);
     }
 
+    /// <summary>Separate VAEs (folder names under models/VAE), as sd_vae names them.</summary>
+    public IReadOnlyList<string> Vaes() => generation.Engine.ListVaes();
+
+    /// <summary>Where separate VAEs are listed from.</summary>
+    public string VaeDir => generation.Engine.VaeDir;
+
     /// <summary>The setting's checkpoint when set, else <see cref="Default"/>.</summary>
     public ModelInfo Current(string? setting) => string.IsNullOrWhiteSpace(setting) ? Default() : Resolve(setting);
 }

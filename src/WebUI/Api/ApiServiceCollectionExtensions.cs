@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebUI.Api.Options;
+using WebUI.History;
 using WebUI.Hosting;
 using WebUI.Storage;
 
@@ -16,12 +17,21 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddWebUIApi(this IServiceCollection services, WebUISettings settings)
     {
         services.AddSingleton(ApiCredentials.Parse(settings.ApiAuth));
+        // One source of truth for saving: the options' saving keys are views of WebUI:Saving's live object.
+        services.TryAddSingleton(sp => new SavingSettingsBinding(sp.GetRequiredService<WebUISettings>().Saving, sp.GetRequiredService<WebUIPaths>()));
         // The settings store: the Settings tab may register its own IOptionsStore first; this is the default.
         services.TryAddSingleton<IOptionsStore>(sp => new LiteDbOptionsStore(
-            sp.GetRequiredService<AppDatabase>(), OptionCatalog.Create(sp.GetRequiredService<WebUIPaths>())));
+            sp.GetRequiredService<AppDatabase>(), OptionCatalog.Create(sp.GetRequiredService<WebUIPaths>()), sp.GetRequiredService<SavingSettingsBinding>()));
+        // Whoever asks for the saving settings (the saver, the history's folders) gets them after the values stored
+        // through the options were applied, whichever of AddWebUIApi / AddWebUIHistory ran first.
+        services.RemoveAll<SavingOptions>();
+        services.AddSingleton(sp =>
+        {
+            _ = sp.GetRequiredService<IOptionsStore>();
+            return sp.GetRequiredService<SavingSettingsBinding>().Live;
+        });
         services.AddSingleton<ApiModels>();
         services.AddSingleton<ProcessingMapper>();
-        services.AddSingleton<ApiOutputSaver>();
         services.AddSingleton<ApiGenerationRunner>();
         services.AddWebUIApiDocs();
         return services;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using WebUI.Api.Models;
 using WebUI.Diffusion.Imaging;
 using WebUI.Diffusion.Models;
+using WebUI.Diffusion.Pipelines;
 using WebUI.Diffusion.Sampling;
 using WebUI.Generation;
 using WebUI.Hosting;
@@ -33,7 +34,8 @@ static class CatalogEndpoints
             })
             .WithName("refresh_checkpoints");
 
-        api.MapGet("/sd-vae", (WebUIPaths paths) => ApiResponses.Json(VaeFiles(paths).Select(v => ApiResponses.Ordered(("model_name", v.Name), ("filename", v.Path))).ToList()))
+        api.MapGet("/sd-vae", (ApiModels models) => ApiResponses.Json(models.Vaes()
+                .Select(v => ApiResponses.Ordered(("model_name", v), ("filename", Path.Combine(models.VaeDir, v)))).ToList()))
             .Produces<List<SdVaeItem>>().WithName("get_sd_vaes");
         api.MapPost("/refresh-vae", () => ApiResponses.Json(null)).WithName("refresh_vae");
 
@@ -46,12 +48,13 @@ static class CatalogEndpoints
                 .Select(s => ApiResponses.Ordered(("name", s.Name), ("prompt", s.Prompt), ("negative_prompt", s.NegativePrompt))).ToList()))
             .Produces<List<PromptStyleItem>>().WithName("get_prompt_styles");
 
-        api.MapGet("/upscalers", () => ApiResponses.Json(new[] { "None", "Lanczos", "Nearest" }
+        // Image upscalers for hires fix (A1111's shared.sd_upscalers); the latent modes are listed by the next route.
+        api.MapGet("/upscalers", () => ApiResponses.Json(GenerationEngine.HiresUpscalers.Where(n => !IsLatentMode(n))
                 .Select(n => ApiResponses.Ordered(("name", n), ("model_name", null), ("model_path", null), ("model_url", null), ("scale", 4.0))).ToList()))
             .Produces<List<UpscalerItem>>().WithName("get_upscalers");
 
         api.MapGet("/latent-upscale-modes", () => ApiResponses.Json(
-                new[] { "Latent", "Latent (antialiased)", "Latent (bicubic)", "Latent (bicubic antialiased)", "Latent (nearest)", "Latent (nearest-exact)" }
+                GenerationEngine.HiresUpscalers.Where(IsLatentMode)
                     .Select(n => ApiResponses.Ordered(("name", n))).ToList()))
             .WithName("get_latent_upscale_modes");
 
@@ -113,16 +116,7 @@ static class CatalogEndpoints
             ("config", File.Exists(config) ? config : null));
     }
 
-    /// <summary>Standalone VAEs: folders or .onnx files under models/VAE.</summary>
-    static IEnumerable<(string Name, string Path)> VaeFiles(WebUIPaths paths)
-    {
-        string dir = Path.Combine(paths.ModelsDir, "VAE");
-        if (!Directory.Exists(dir)) return [];
-        return Directory.EnumerateFileSystemEntries(dir)
-            .Where(p => Directory.Exists(p) || p.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.OrdinalIgnoreCase)
-            .Select(p => (Path.GetFileName(p), Path.GetFullPath(p)));
-    }
+    static bool IsLatentMode(string upscaler) => upscaler.StartsWith("Latent", StringComparison.Ordinal);
 
     // A1111 (psutil): used = this process's resident memory, total = the machine's memory, free = total − used.
     static List<KeyValuePair<string, object?>> Memory()

@@ -22,6 +22,12 @@ public static class InfotextFill
         // A1111's paste table maps these two crosswise (its own quirk; kept so the same text gives the same job).
         ("Seed resize from-1", "seed_resize_from_h"), ("Seed resize from-2", "seed_resize_from_w"),
         ("Denoising strength", "denoising_strength"),
+        // txt2img hires fix (txt2img_paste_fields with api names)
+        ("Hires upscale", "hr_scale"), ("Hires upscaler", "hr_upscaler"), ("Hires steps", "hr_second_pass_steps"),
+        ("Hires resize-1", "hr_resize_x"), ("Hires resize-2", "hr_resize_y"), ("Hires sampler", "hr_sampler_name"),
+        ("Hires schedule type", "hr_scheduler"), ("Hires prompt", "hr_prompt"), ("Hires negative prompt", "hr_negative_prompt"),
+        // img2img
+        ("Mask blur", "mask_blur"),
     ];
 
     // infotext key → setting key (infotext_utils.infotext_to_setting_name_mapping, the settings this server has).
@@ -29,6 +35,7 @@ public static class InfotextFill
     [
         ("Clip skip", "CLIP_stop_at_last_layers"), ("RNG", "randn_source"), ("VAE", "sd_vae"), ("Eta", "eta_ancestral"),
         ("Eta DDIM", "eta_ddim"), ("Sigma churn", "s_churn"), ("Sigma tmin", "s_tmin"), ("Sigma tmax", "s_tmax"), ("Sigma noise", "s_noise"),
+        ("Emphasis", "emphasis"), ("Pad conds", "pad_cond_uncond"),
     ];
 
     public static void Apply(ProcessingApiRequest request, IOptionsStore options)
@@ -40,10 +47,14 @@ public static class InfotextFill
         foreach (var (key, field) in Fields)
         {
             if (request.SetFields.Contains(field) || !values.TryGetValue(key, out string? text) || !fields.TryGetValue(field, out var info)) continue;
-            if (field == "denoising_strength" && request is Txt2ImgApiRequest) continue; // only meaningful with hires fix
             object? value = Convert(text, info.Property.PropertyType);
             if (value is not null) info.Property.SetValue(request, value);
         }
+        // A1111 derives the hires checkbox: a denoising strength together with any hires size key (the parser always
+        // adds "Hires resize-1", so in effect any infotext with a denoising strength turns it on, as pasting does).
+        if (request is Txt2ImgApiRequest txt2img && !request.SetFields.Contains("enable_hr") && values.ContainsKey("Denoising strength")
+            && (values.ContainsKey("Hires upscale") || values.ContainsKey("Hires upscaler") || values.ContainsKey("Hires resize-1")))
+            txt2img.EnableHr = true;
 
         var overrides = request.OverrideSettings ?? new Dictionary<string, JsonElement>();
         foreach (var (key, setting) in Settings)
@@ -54,6 +65,7 @@ public static class InfotextFill
             {
                 long => ParseNumber(text) is double d ? (long)d : null,
                 double => ParseNumber(text),
+                bool => text.Trim() is "True" or "true",
                 _ => text,
             };
             if (value is null || Equals(value, current)) continue;

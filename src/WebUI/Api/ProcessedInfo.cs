@@ -1,4 +1,5 @@
 using WebUI.Api.Models;
+using WebUI.Diffusion.Imaging;
 using WebUI.Diffusion.Pipelines;
 using WebUI.Diffusion.Sampling;
 
@@ -6,7 +7,8 @@ namespace WebUI.Api;
 
 /// <summary>
 /// A1111's <c>Processed.js()</c>: the object behind the response's <c>info</c> string, keys in A1111's order.
-/// One key is this server's own and comes last: <c>warnings</c>, the request fields and settings that had no effect here.
+/// One key is this server's own and comes last: <c>warnings</c>, the request fields and settings that had no effect here
+/// and what the engine could not honour for the model (GenerationResult.Warnings).
 /// </summary>
 public static class ProcessedInfo
 {
@@ -20,6 +22,7 @@ public static class ProcessedInfo
         var plan = SamplerCatalog.Plan(r.Sampler, r.Scheduler, r.Steps, NoiseSchedule.Default, RequestValidator.Options(r));
         var extra = plan.ExtraGenerationParams.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)).ToList();
         if (plan.SchedulerLabel != "Automatic") extra.Insert(0, new("Schedule type", plan.SchedulerLabel));
+        var vae = SeparateVae(infotexts.Count > 0 ? infotexts[indexOfFirstImage] : null);
 
         return ApiResponses.Ordered(
             ("prompt", r.Prompt),
@@ -41,11 +44,11 @@ public static class ProcessedInfo
             ("face_restoration_model", null),
             ("sd_model_name", job.Model.Name),
             ("sd_model_hash", job.Model.Hash),
-            ("sd_vae_name", null),
-            ("sd_vae_hash", null),
+            ("sd_vae_name", vae.Name),
+            ("sd_vae_hash", vae.Hash),
             ("seed_resize_from_w", api.SeedResizeFromW ?? -1),
             ("seed_resize_from_h", api.SeedResizeFromH ?? -1),
-            ("denoising_strength", r.IsImg2Img ? r.DenoisingStrength : api.DenoisingStrength),
+            ("denoising_strength", r.IsImg2Img || r.EnableHr ? r.DenoisingStrength : api.DenoisingStrength),
             ("extra_generation_params", extra),
             ("index_of_first_image", indexOfFirstImage),
             ("infotexts", infotexts),
@@ -55,5 +58,13 @@ public static class ProcessedInfo
             ("is_using_inpainting_conditioning", false),
             ("version", null),
             ("warnings", warnings));
+    }
+
+    // A1111 reports the separate VAE in use (null for the checkpoint's own); the engine writes it into the infotext.
+    static (string? Name, string? Hash) SeparateVae(string? infotext)
+    {
+        if (infotext is null) return (null, null);
+        var values = Infotext.Parse(infotext).Parameters;
+        return (values.GetValueOrDefault("VAE"), values.GetValueOrDefault("VAE hash"));
     }
 }

@@ -19,9 +19,10 @@ public sealed record ApiJob(GenerationRequest Request, ApiJobSettings Settings, 
 /// Maps A1111's API request fields onto <see cref="GenerationRequest"/> the way A1111's API populates its processing
 /// object: infotext fills unset fields, override_settings are in force for the job, sampler_name falls back to
 /// sampler_index ("Euler"), options supply eta / sigma / RNG defaults. Every field with no effect on this server is
-/// named in <see cref="ApiJob.Warnings"/> instead of being ignored silently.
+/// named in <see cref="ApiJob.Warnings"/> instead of being ignored silently. Settings that shape the generation
+/// (CLIP_stop_at_last_layers, sd_vae, emphasis, pad_cond_uncond) go into the request, so overrides reach the engine.
 /// </summary>
-public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, WebUIPaths paths)
+public sealed partial class ProcessingMapper(IOptionsStore options, ApiModels models, WebUIPaths paths)
 {
     /// <summary>Always-on scripts this server understands (A1111 built-ins), by lower-case title.</summary>
     public static readonly IReadOnlyList<string> AlwaysOnScripts = ["seed", "sampler", "refiner"];
@@ -68,9 +69,13 @@ public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, We
             STmax = api.STmax ?? NonDefault(settings.Number("s_tmax"), 0),
             SNoise = api.SNoise ?? NonDefault(settings.Number("s_noise"), 1),
             InfotextNumberStyle = InfotextNumberStyle.Api,
+            ClipSkip = (int)settings.Integer(OptionKeys.ClipSkip),
+            Emphasis = settings.Text(OptionKeys.Emphasis) is { Length: > 0 } emphasis ? emphasis : "Original",
+            PadConds = settings.Flag(OptionKeys.PadCondUncond),
+            Vae = ResolveVae(settings.Text(OptionKeys.Vae), warnings),
         };
         if (api is Img2ImgApiRequest img2img) request = MapImg2Img(img2img, request, warnings);
-        if (api is Txt2ImgApiRequest txt2img) ReportTxt2ImgOnly(txt2img, warnings);
+        if (api is Txt2ImgApiRequest txt2img) request = MapTxt2Img(txt2img, request, warnings);
         ReportUnsupported(api, settings, warnings);
         return new ApiJob(request, settings, model, warnings);
     }
@@ -103,6 +108,8 @@ public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, We
     }
 
     // The engine's limits, reported per field in FastAPI's shape instead of as one message.
+    delegate void RangeCheck(string field, double? value, double min, double max, string what);
+
     static void Validate(ProcessingApiRequest api)
     {
         var issues = new List<ValidationIssue>();
@@ -127,11 +134,8 @@ public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, We
         foreach (var (field, value) in new[] { ("eta", api.Eta), ("s_churn", api.SChurn), ("s_tmin", api.STmin), ("s_noise", api.SNoise) })
             Range(field, value, 0, double.MaxValue, field);
         if (api.STmax is double tmax && !(tmax >= 0)) issues.Add(ValidationIssue.Field("s_tmax", $"s_tmax must be 0 or more; got {Num(tmax)}"));
-        if (api is Img2ImgApiRequest i)
-        {
-            Range("denoising_strength", i.DenoisingStrength, 0, 1, "denoising_strength");
-            Range("resize_mode", i.ResizeMode, 0, 3, "resize_mode");
-        }
+        if (api is Img2ImgApiRequest i) ValidateImg2Img(i, issues, Range);
+        if (api is Txt2ImgApiRequest t) ValidateTxt2Img(t, issues, Range);
         if (issues.Count > 0) throw new RequestValidationException(issues);
     }
 
@@ -156,38 +160,6 @@ public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, We
         return (prompt, negative);
     }
 
-    static GenerationRequest MapImg2Img(Img2ImgApiRequest api, GenerationRequest request, List<string> warnings)
-    {
-        if (api.InitImages is not { Count: > 0 } images || images[0] is null)
-            throw new ApiHttpException(StatusCodes.Status404NotFound, "Init image not found");
-        byte[] init = ApiImages.Decode(images[0], "init_images[0]");
-        using (ApiImages.Load(init, "init_images[0]")) { } // refuse unreadable data now, not halfway through the queue
-        for (int i = 1; i < images.Count; i++)
-            if (images[i] is { } extra) using (ApiImages.Load(ApiImages.Decode(extra, $"init_images[{i}]"), $"init_images[{i}]")) { }
-        if (images.Count > 1) warnings.Add($"init_images: {images.Count} images given; this server uses the first for every picture of the batch.");
-        if (api.Mask is { Length: > 0 } mask)
-        {
-            using (ApiImages.Load(ApiImages.Decode(mask, "mask"), "mask")) { }
-            warnings.Add("mask: inpainting is not available on this server yet; the whole image was processed as img2img (mask, mask_blur, inpainting_fill, inpaint_full_res and inpainting_mask_invert had no effect).");
-        }
-        if (api.InitialNoiseMultiplier is double m && m != 1.0)
-            warnings.Add("initial_noise_multiplier: not supported on this server; 1.0 was used.");
-        if (!string.IsNullOrEmpty(api.LatentMask)) warnings.Add("latent_mask: not supported on this server; ignored.");
-        if (api.ImageCfgScale is not null) warnings.Add("image_cfg_scale: only for instruct-pix2pix checkpoints; ignored.");
-        return request with
-        {
-            InitImage = init,
-            DenoisingStrength = api.DenoisingStrength ?? 0.75,
-            ResizeMode = (ResizeMode)(api.ResizeMode ?? 0),
-        };
-    }
-
-    static void ReportTxt2ImgOnly(Txt2ImgApiRequest api, List<string> warnings)
-    {
-        if (api.EnableHr == true)
-            warnings.Add("enable_hr: hires fix is not available on this server yet; the first pass was returned at the requested size.");
-    }
-
     static void ReportUnsupported(ProcessingApiRequest api, ApiJobSettings settings, List<string> warnings)
     {
         if (api.RestoreFaces == true) warnings.Add("restore_faces: face restoration is not available on this server; ignored.");
@@ -196,11 +168,22 @@ public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, We
             warnings.Add("refiner_checkpoint: the refiner is not available on this server; ignored.");
         if (api.SMinUncond is > 0) warnings.Add("s_min_uncond: negative guidance minimum sigma is not available on this server; ignored.");
         if (!string.IsNullOrEmpty(api.FirstpassImage)) warnings.Add("firstpass_image: ignored (A1111 ignores it in the API too).");
-        if (settings.Integer(OptionKeys.ClipSkip) > 1)
-            warnings.Add($"CLIP_stop_at_last_layers: clip skip {settings.Integer(OptionKeys.ClipSkip)} is not available on this server yet; 1 was used.");
-        string vae = settings.Text(OptionKeys.Vae);
-        if (vae is not ("" or "Automatic" or "None"))
-            warnings.Add($"sd_vae: separate VAE '{vae}' is not available on this server yet; the checkpoint's VAE was used.");
+    }
+
+    /// <summary>
+    /// sd_vae for the job: "Automatic" and "None" mean the checkpoint's own VAE (this server has no VAE files beside
+    /// checkpoints), a folder under models/VAE replaces it; an unknown name falls back to the checkpoint's own with a
+    /// warning, as A1111 does ("Couldn't find VAE named ...; using None instead").
+    /// </summary>
+    string ResolveVae(string setting, List<string> warnings)
+    {
+        string name = setting.Trim();
+        if (name.Length == 0 || name.Equals("Automatic", StringComparison.OrdinalIgnoreCase)) return "Automatic";
+        if (name.Equals("None", StringComparison.OrdinalIgnoreCase)) return "None";
+        var known = models.Vaes();
+        if (known.FirstOrDefault(v => v.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } found) return found;
+        warnings.Add($"sd_vae: VAE '{name}' not found in models/VAE (available: {(known.Count == 0 ? "none" : string.Join(", ", known))}); the checkpoint's own VAE was used.");
+        return "None";
     }
 
     // A1111's built-in always-on scripts: Seed (seed, extras on, subseed, strength, resize w, resize h),
@@ -261,6 +244,7 @@ public sealed class ProcessingMapper(IOptionsStore options, ApiModels models, We
 public static class OptionKeys
 {
     public const string Checkpoint = "sd_model_checkpoint", SamplesFormat = "samples_format", RandnSource = "randn_source",
-        ClipSkip = "CLIP_stop_at_last_layers", Vae = "sd_vae", EnablePngInfo = "enable_pnginfo", JpegQuality = "jpeg_quality",
-        WebpLossless = "webp_lossless", ReturnGrid = "return_grid", GridFormat = "grid_format";
+        ClipSkip = "CLIP_stop_at_last_layers", Vae = "sd_vae", Emphasis = "emphasis", PadCondUncond = "pad_cond_uncond", EnablePngInfo = "enable_pnginfo", JpegQuality = "jpeg_quality",
+        WebpLossless = "webp_lossless", ReturnGrid = "return_grid", GridFormat = "grid_format", GridOnlyIfMultiple = "grid_only_if_multiple",
+        GridRows = "n_rows", GridPreventEmptySpots = "grid_prevent_empty_spots", GridBackgroundColor = "grid_background_color";
 }

@@ -33,7 +33,10 @@ public sealed class HistoryCatalog
     readonly WordIndex _words = new(), _negativeWords = new();
     int _favourites;
     long _version;
+    // Results are as large as the index (400 KB at 100k): pooled, because a fresh large-object-heap array per query makes
+    // the garbage collector stop the server now and then, which is what a slow page is made of.
     readonly List<(HistoryQuery Query, long Version, ArraySegment<int> Slots)> _cache = [];
+    static readonly System.Buffers.ArrayPool<int> ResultPool = System.Buffers.ArrayPool<int>.Create(1 << 24, 16);
 
     /// <summary>Bumped by every change; a cached query result is valid for one version.</summary>
     public long Version { get { lock (_gate) return _version; } }
@@ -151,6 +154,7 @@ public sealed class HistoryCatalog
     {
         foreach (var (cachedQuery, cachedVersion, cachedSlots) in _cache)
             if (cachedVersion == _version && cachedQuery == query) return cachedSlots;
+        DropStaleResults();
 
         ulong[]? mask = WordMask(query);
         int model = Filter(_models, query.Model), sampler = Filter(_samplers, query.Sampler);
@@ -159,9 +163,7 @@ public sealed class HistoryCatalog
         long from = query.FromUtc?.ToUniversalTime().Ticks ?? long.MinValue, to = query.ToUtc?.ToUniversalTime().Ticks ?? long.MaxValue;
         bool impossible = model == -2 || sampler == -2 || user == -2 || kind == -2 || size == -2;
 
-        // One array as large as the index, filled in place: a growing list would allocate several large-object-heap
-        // arrays per query, and their collection is what makes a page slow now and then.
-        var result = new int[impossible ? 0 : _order.Count];
+        var result = impossible ? [] : ResultPool.Rent(Math.Max(1, _order.Count));
         int found = 0;
         if (!impossible)
         {
@@ -179,10 +181,30 @@ public sealed class HistoryCatalog
                 result[found++] = slot;
             }
         }
-        var slots = new ArraySegment<int>(found < result.Length / 4 ? result[..found] : result, 0, found);
-        if (_cache.Count >= 8) _cache.RemoveAt(0);
+        var slots = new ArraySegment<int>(result, 0, found);
+        if (_cache.Count >= 8)
+        {
+            Return(_cache[0].Slots);
+            _cache.RemoveAt(0);
+        }
         _cache.Add((query, _version, slots));
         return slots;
+    }
+
+    /// <summary>Results of older versions can never be served again; their arrays go back to the pool.</summary>
+    void DropStaleResults()
+    {
+        for (int i = _cache.Count - 1; i >= 0; i--)
+        {
+            if (_cache[i].Version == _version) continue;
+            Return(_cache[i].Slots);
+            _cache.RemoveAt(i);
+        }
+    }
+
+    static void Return(ArraySegment<int> slots)
+    {
+        if (slots.Array is { Length: > 0 } array) ResultPool.Return(array);
     }
 
     /// <summary>-1 = no filter, -2 = a value no picture has (empty result), else the value's id.</summary>
@@ -276,6 +298,7 @@ public sealed class HistoryCatalog
         _order.Clear();
         _models.Clear(); _samplers.Clear(); _users.Clear(); _kinds.Clear(); _sizes.Clear();
         _words.Clear(); _negativeWords.Clear();
+        foreach (var entry in _cache) Return(entry.Slots);
         _cache.Clear();
     }
 

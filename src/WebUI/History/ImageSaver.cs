@@ -38,6 +38,12 @@ public sealed class ImageSaver(WebUIPaths paths, SavingOptions options, ISavedIm
     public WebUIPaths Paths => paths;
     public SavingOptions Options => options;
 
+    /// <summary>
+    /// The same saver (same history index) with other settings for one job, e.g. an API request's
+    /// override_settings: <c>saver.With(o)</c> where <c>o = saver.Options.Clone()</c> with the overrides applied.
+    /// </summary>
+    public ImageSaver With(SavingOptions jobOptions) => new(paths, jobOptions, sink, logger);
+
     /// <summary>Folder of a tab's images before the [date] subfolder.</summary>
     public string SamplesDirectory(bool img2img) => Folder(
         options.OutdirSamples.Length > 0 ? options.OutdirSamples : img2img ? options.OutdirImg2ImgSamples : options.OutdirTxt2ImgSamples,

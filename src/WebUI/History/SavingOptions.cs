@@ -86,6 +86,9 @@ public sealed class SavingOptions
     /// <summary>save_txt: also write the infotext to NAME.txt next to each image.</summary>
     public bool SaveTxt { get; set; }
 
+    /// <summary>A copy to change for one job (the API's override_settings) without touching the live settings.</summary>
+    public SavingOptions Clone() => (SavingOptions)MemberwiseClone();
+
     /// <summary>
     /// Checks the values a user can get wrong and names the setting; the saver calls it before writing anything.
     /// </summary>

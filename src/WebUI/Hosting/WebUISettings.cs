@@ -25,6 +25,12 @@ public sealed class WebUISettings
     /// <summary>"Auto", "Cpu", "Cuda" or "DirectML" (the latter two need the matching build switch).</summary>
     public string ExecutionProvider { get; set; } = "Auto";
 
+    /// <summary>A1111's "Saving images/grids" settings (section WebUI:Saving).</summary>
+    public History.SavingOptions Saving { get; set; } = new();
+
+    /// <summary>The image history: extra folders, reconcile, thumbnails (section WebUI:History).</summary>
+    public History.HistoryOptions History { get; set; } = new();
+
     /// <summary>KeepLoaded (fast) or Sequential (text encoder, UNet and VAE loaded one at a time; lowest memory).</summary>
     public WebUI.Diffusion.Models.MemoryMode MemoryMode { get; set; }
 
@@ -45,10 +51,4 @@ public sealed class WebUISettings
 
     /// <summary>A1111's --api-server-stop: registers /sdapi/v1/server-kill, -restart and -stop.</summary>
     public bool ApiServerStop { get; set; }
-
-    /// <summary>A1111's "Saving images/grids" settings (section WebUI:Saving).</summary>
-    public History.SavingOptions Saving { get; set; } = new();
-
-    /// <summary>The image history: extra folders, reconcile, thumbnails (section WebUI:History).</summary>
-    public History.HistoryOptions History { get; set; } = new();
 }

@@ -29,7 +29,7 @@ public class ApiFactory : WebApplicationFactory<Program>
     protected ApiFactory(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     public string DataDir => _data.Path;
-    public string ModelsDir => SharedModels.Value.Path;
+    public virtual string ModelsDir => SharedModels.Value.Path;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -43,6 +43,25 @@ public class ApiFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing) _data.Dispose();
     }
+}
+
+/// <summary>
+/// A host whose models folder holds a tiny SD 1.5 checkpoint in Optimum's layout (its text encoder exports every
+/// layer's hidden state, so clip skip applies) and the tiny standalone VAE, built once for all tests that use it.
+/// </summary>
+public sealed class TinyApiFactory : ApiFactory
+{
+    public const string Checkpoint = "tiny-optimum-fp32";
+
+    static readonly Lazy<TempDirectory> TinyModelsDir = new(() =>
+    {
+        var dir = new TempDirectory("webui-api-tiny");
+        ModelForge.TinyModels.BuildSd15(Path.Combine(dir.Path, "Stable-diffusion", Checkpoint), ModelForge.TinyDialect.OptimumFp32);
+        ModelForge.TinyModels.BuildStandaloneVae(Path.Combine(dir.Path, "VAE", ModelForge.TinyModels.StandaloneVaeName));
+        return dir;
+    });
+
+    public override string ModelsDir => TinyModelsDir.Value.Path;
 }
 
 /// <summary>A host with --api-auth alice:secret,bob:pa:ss and --api-server-stop.</summary>

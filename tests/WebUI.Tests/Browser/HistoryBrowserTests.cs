@@ -1,11 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using WebUI.History;
 using WebUI.Tests.History;
@@ -17,44 +11,20 @@ namespace WebUI.Tests.Browser;
 /// <summary>
 /// The History tab in headless Chromium against the real app: the start-up reconcile indexes pictures already in the
 /// outputs folder; the test browses the virtualised grid, searches, favourites from the keyboard and sends a picture
-/// to txt2img. (A minimal fixture of its own: the interface's shared browser fixture was not on its branch yet.)
+/// to txt2img.
 /// </summary>
-[Collection(DemoDataDirCollection.Name)]
-public sealed class HistoryBrowserTests(DemoDataDir demo) : IDisposable
+[Collection(BrowserCollection.Name)]
+public sealed class HistoryBrowserTests(BrowserFixture browser) : IDisposable
 {
-    const string ChromiumPath = "/usr/bin/chromium";
     const int Pictures = 150;
     readonly TempDirectory _data = new("webui-history-browser");
-
-    sealed class App : WebApplicationFactory<Program>
-    {
-        readonly string _dataDir, _modelsDir;
-
-        public App(string dataDir, string modelsDir)
-        {
-            _dataDir = dataDir;
-            _modelsDir = modelsDir;
-            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            StartServer();
-            BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        }
-
-        public string BaseUrl { get; }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("WebUI:DataDir", _dataDir);
-            builder.UseSetting("WebUI:ModelsDir", _modelsDir);
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        }
-    }
 
     static string PromptOf(int i) => i % 3 == 0 ? $"a lighthouse in a storm, picture {i}" : $"a mountain village, picture {i}";
 
     [Fact]
     public async Task Browse_search_favourite_and_send_a_picture_to_txt2img()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Browser tests need Chromium at {ChromiumPath} (apt-get install -y chromium).");
+        LiveApp.PrepareDataDir(_data.Path);
         // Pictures already in the outputs folder (as after an A1111 install), one minute apart, oldest first.
         string folder = Path.Combine(_data.Path, "outputs", "txt2img-images", "2024-07-01");
         for (int i = 0; i < Pictures; i++)
@@ -64,19 +34,10 @@ public sealed class HistoryBrowserTests(DemoDataDir demo) : IDisposable
             File.SetLastWriteTimeUtc(file, new DateTime(2024, 7, 1, 8, 0, 0, DateTimeKind.Utc).AddMinutes(i));
         }
 
-        using var app = new App(_data.Path, demo.Paths.ModelsDir);
+        using var app = new LiveApp(_data.Path);
         var history = app.Services.GetRequiredService<IHistoryService>();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
-        });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(app.BaseUrl + "/");
-        await page.Locator("[data-interactive='true']").WaitForAsync();
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await Pages.OpenAsync(context, app.BaseUrl + "/");
 
         // The History tab (fourth): the start-up reconcile has indexed every picture.
         await page.Locator(".webui-tabs .mud-tab").Nth(3).ClickAsync();

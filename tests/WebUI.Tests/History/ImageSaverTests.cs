@@ -122,6 +122,22 @@ public sealed class ImageSaverTests
         Assert.False(Directory.Exists(paths.OutputsDir));
     }
 
+    [Fact]
+    public void A_job_can_save_with_its_own_settings_into_the_same_index()
+    {
+        using var dir = new TempDirectory();
+        var (settings, paths) = HistoryTestData.Data(dir);
+        var sink = new RecordingSink();
+        var saver = new ImageSaver(paths, settings.Saving, sink);
+        var jobOptions = saver.Options.Clone();
+        jobOptions.SamplesFormat = "webp";
+        jobOptions.OutdirTxt2ImgSamples = "api-out";
+        var saved = Assert.Single(saver.With(jobOptions).Save(HistoryTestData.Result("x", 4, 1), OutputTarget.Default).Images);
+        Assert.Equal(Path.Combine(paths.DataDir, "api-out", Today, "00000-4.webp"), saved.Path);
+        Assert.Equal("png", settings.Saving.SamplesFormat); // the live settings are untouched
+        Assert.Equal(saved.Path, Assert.Single(sink.Saved).Path);
+    }
+
     [Theory]
     [InlineData(4, 4, -1, false, 2)]
     [InlineData(3, 3, -1, false, 2)]

@@ -13,6 +13,8 @@ public sealed record OptionDefinition(string Key, OptionKind Kind, object? Defau
     public double? Max { get; init; }
     /// <summary>A null value is allowed (A1111 stores None for "use the first checkpoint").</summary>
     public bool Nullable { get; init; }
+    /// <summary>A further check of a converted value: the problem in words, or null when the value is fine.</summary>
+    public Func<object, string?>? Check { get; init; }
 
     /// <summary>The value converted to this setting's type, or an ArgumentException naming the key.</summary>
     public object? Normalize(object? raw)
@@ -52,6 +54,8 @@ public sealed record OptionDefinition(string Key, OptionKind Kind, object? Defau
         double? number = value switch { long l => l, double d => d, _ => null };
         if (number is double n && (n < Min || n > Max))
             throw new ArgumentException($"Setting '{Key}' must be between {Min?.ToString(CultureInfo.InvariantCulture)} and {Max?.ToString(CultureInfo.InvariantCulture)}; got {n.ToString(CultureInfo.InvariantCulture)}.");
+        if (Check?.Invoke(value) is { } problem)
+            throw new ArgumentException($"Setting '{Key}' {problem}; got {Describe(value)}.");
         return value;
     }
 
@@ -70,7 +74,8 @@ public sealed record OptionDefinition(string Key, OptionKind Kind, object? Defau
 /// <summary>
 /// The A1111 settings this server honours, with A1111's keys and defaults (modules/shared_options.py, v1.10.1).
 /// Output folders default to the data dir's outputs/ layout, written relative to the data dir as A1111 writes them
-/// relative to its install dir.
+/// relative to its install dir. The saving keys are views of the live <see cref="History.SavingOptions"/>
+/// (<see cref="SavingSettingsBinding"/>): their defaults here are A1111's, the values in force come from WebUI:Saving.
 /// </summary>
 public static class OptionCatalog
 {
@@ -85,11 +90,26 @@ public static class OptionCatalog
         [
             // Saving images/grids (the API saves only with save_images: true)
             new("samples_format", OptionKind.Text, "png") { Choices = SampleFormats },
+            new("samples_filename_pattern", OptionKind.Text, ""),
+            new("save_images_add_number", OptionKind.Boolean, true),
+            new("save_images_replace_action", OptionKind.Text, "Replace") { Choices = ["Replace", "Add number suffix"] },
+            new("grid_save", OptionKind.Boolean, true),
             new("grid_format", OptionKind.Text, "png") { Choices = SampleFormats },
+            new("grid_extended_filename", OptionKind.Boolean, false),
+            new("grid_only_if_multiple", OptionKind.Boolean, true),
+            new("grid_prevent_empty_spots", OptionKind.Boolean, false),
+            new("n_rows", OptionKind.Integer, -1L) { Min = -1, Max = 16 },
+            new("grid_background_color", OptionKind.Text, "#ffffff") { Check = IsColour },
             new("return_grid", OptionKind.Boolean, true),
             new("enable_pnginfo", OptionKind.Boolean, true),
+            new("save_txt", OptionKind.Boolean, false),
             new("jpeg_quality", OptionKind.Integer, 80L) { Min = 1, Max = 100 },
             new("webp_lossless", OptionKind.Boolean, false),
+            // Saving to a directory
+            new("save_to_dirs", OptionKind.Boolean, true),
+            new("grid_save_to_dirs", OptionKind.Boolean, true),
+            new("directories_filename_pattern", OptionKind.Text, "[date]"),
+            new("directories_max_prompt_words", OptionKind.Integer, 8L) { Min = 1, Max = 20 },
             // Paths for saving: outdir_samples / outdir_grids, when not empty, replace the per-tab folders
             new("outdir_samples", OptionKind.Text, ""),
             new("outdir_txt2img_samples", OptionKind.Text, Rel(paths.Txt2ImgDir)),
@@ -102,6 +122,8 @@ public static class OptionCatalog
             new("sd_vae", OptionKind.Text, "Automatic"),
             new("CLIP_stop_at_last_layers", OptionKind.Integer, 1L) { Min = 1, Max = 12 },
             new("randn_source", OptionKind.Text, "GPU") { Choices = ["GPU", "CPU", "NV"] },
+            new("emphasis", OptionKind.Text, "Original") { Choices = ["Original", "No norm", "Ignore", "None"] },
+            new("pad_cond_uncond", OptionKind.Boolean, false),
             // Sampler parameters
             new("eta_ancestral", OptionKind.Number, 1.0) { Min = 0, Max = 1 },
             new("eta_ddim", OptionKind.Number, 0.0) { Min = 0, Max = 1 },
@@ -110,6 +132,19 @@ public static class OptionCatalog
             new("s_tmax", OptionKind.Number, 0.0) { Min = 0, Max = 999 },
             new("s_noise", OptionKind.Number, 1.0) { Min = 0, Max = 1.1 },
         ];
+    }
+
+    static string? IsColour(object value)
+    {
+        try
+        {
+            History.ImageGrid.ParseColor((string)value);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return "must be a colour like #ffffff";
+        }
     }
 
     /// <summary>A path as settings show it: relative to the data dir with '/' when inside it, absolute otherwise.</summary>

@@ -296,6 +296,11 @@ public partial class HistoryTab : IAsyncDisposable
     void Send(SendTarget target)
     {
         if (current is null) return;
+        if (History.ServableFile(current.Id) is null)
+        {
+            Snackbar.Add(L["Could not read {0}: {1}", current.FileName, L["the file is gone"]], Severity.Error);
+            return;
+        }
         try
         {
             Actions.Send(target, current);
