@@ -20,7 +20,7 @@ public sealed class PreviewPublisher
     /// <summary>Frames in flight before a buffer is reused: a slow reader sees a newer frame, never a torn old one in practice.</summary>
     public const int RingSize = 8;
 
-    /// <summary>Quality of the "Full" preview JPEG.</summary>
+    /// <summary>Quality of the "Full" and "TAESD" preview JPEGs.</summary>
     const int JpegQuality = 80;
 
     readonly Lock _lock = new();
@@ -33,9 +33,9 @@ public sealed class PreviewPublisher
     Guid _jobId;
     PreviewMatrix? _matrix;
     string _matrixJson = "";
-    bool _fullFailed;
+    bool _fullFailed, _taesdFailed;
 
-    // The latest previewed latent (approximate) or decoded picture (full), for the on-demand PNG.
+    // The latest previewed latent (approximate) or decoded picture (full, TAESD), for the on-demand PNG.
     float[] _latent = [];
     int _channels, _height, _width;
     float[]? _rgb;
@@ -64,7 +64,7 @@ public sealed class PreviewPublisher
             _jobId = jobId;
             _matrix = matrix;
             _matrixJson = matrix is null ? "" : ToJson(matrix);
-            _fullFailed = false;
+            _fullFailed = _taesdFailed = false;
             _hasPicture = false;
             _png = null;
             Volatile.Write(ref _latest, null);
@@ -86,9 +86,12 @@ public sealed class PreviewPublisher
 
     /// <summary>
     /// Makes a frame for this step when <paramref name="settings"/> say one is due; returns it (also <see cref="Latest"/>)
-    /// or null. <paramref name="decodeFull"/> runs the real VAE for the "Full" method.
+    /// or null. <paramref name="decodeFull"/> runs the real VAE for the "Full" method, <paramref name="decodeTaesd"/> the
+    /// Tiny AutoEncoder for "TAESD" (null when the model family has none); a missing, busy (null result) or failing
+    /// decoder gives the approximate frame instead.
     /// </summary>
-    public PreviewFrame? OnStep(in GenerationProgress progress, PreviewSettings settings, Func<float[], int, int, int, float[]>? decodeFull = null)
+    public PreviewFrame? OnStep(in GenerationProgress progress, PreviewSettings settings, Func<float[], int, int, int, float[]?>? decodeFull = null,
+        Func<float[], int, int, int, float[]?>? decodeTaesd = null)
     {
         if (_jobId == Guid.Empty || !settings.IsDue(progress.Step, progress.Steps)) return null;
         // A1111 previews the predicted x0 ("denoised") of the first picture of the batch.
@@ -98,7 +101,13 @@ public sealed class PreviewPublisher
         var latent = source.Span[..perImage];
 
         var method = settings.Method;
-        if (method == PreviewMethod.Full && (decodeFull is null || _fullFailed)) method = PreviewMethod.Approximate;
+        var decoder = method switch
+        {
+            PreviewMethod.Full when !_fullFailed => decodeFull,
+            PreviewMethod.Taesd when !_taesdFailed => decodeTaesd,
+            _ => null,
+        };
+        if (decoder is null) method = PreviewMethod.Approximate;
         if (method == PreviewMethod.Approximate && (_matrix is null || _matrix.Channels != c)) return null;
 
         lock (_lock)
@@ -116,7 +125,7 @@ public sealed class PreviewPublisher
         frame.Steps = progress.Steps;
         frame.MatrixJson = _matrixJson;
 
-        if (method == PreviewMethod.Full && !TryEncodeFull(frame, c, h, w, decodeFull!))
+        if (decoder is not null && !TryEncodePicture(frame, c, h, w, decoder, method))
         {
             if (_matrix is null || _matrix.Channels != c) return null;
             method = PreviewMethod.Approximate;
@@ -139,13 +148,15 @@ public sealed class PreviewPublisher
         return frame;
     }
 
-    bool TryEncodeFull(PreviewFrame frame, int c, int h, int w, Func<float[], int, int, int, float[]> decodeFull)
+    /// <summary>Decodes the copied latent to a JPEG frame; false (approximate frame instead) when the decoder is busy or fails.</summary>
+    bool TryEncodePicture(PreviewFrame frame, int c, int h, int w, Func<float[], int, int, int, float[]?> decode, PreviewMethod method)
     {
         try
         {
             float[] latentCopy;
             lock (_lock) latentCopy = _latent.AsSpan(0, c * h * w).ToArray();
-            float[] rgb = decodeFull(latentCopy, c, h, w);
+            // Null: the decoder is unavailable just now (e.g. the engine is busy elsewhere); try again at the next preview.
+            if (decode(latentCopy, c, h, w) is not { } rgb) return false;
             using var image = LatentImage.ToImage(rgb, w * 8, h * 8);
             _jpeg.SetLength(0);
             image.SaveAsJpeg(_jpeg, new JpegEncoder { Quality = JpegQuality });
@@ -158,9 +169,9 @@ public sealed class PreviewPublisher
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A broken or missing VAE must not fail the job over a preview: fall back to the cheap method for this job.
-            _fullFailed = true;
-            _log?.LogWarning(e, "Full VAE preview failed; using the approximate preview for this job");
+            // A broken or missing decoder must not fail the job over a preview: fall back to the cheap method for this job.
+            if (method == PreviewMethod.Taesd) _taesdFailed = true; else _fullFailed = true;
+            _log?.LogWarning(e, "{Method} preview failed; using the approximate preview for this job", method);
             return false;
         }
     }

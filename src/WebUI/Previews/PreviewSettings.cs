@@ -7,6 +7,9 @@ public enum PreviewMethod
     Approximate,
     /// <summary>The server decodes the latent with the model's real VAE and sends a JPEG (slow: one VAE run per preview).</summary>
     Full,
+    /// <summary>The server decodes the latent with the Tiny AutoEncoder (models/VAE-approx/taesd*_decoder.onnx) and sends a
+    /// JPEG: close to Full at a fraction of the cost. Falls back to <see cref="Approximate"/> when the model family has none.</summary>
+    Taesd,
     /// <summary>No previews.</summary>
     None,
 }

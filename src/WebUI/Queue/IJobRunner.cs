@@ -28,6 +28,12 @@ public interface IJobRunner
 
     /// <summary>The "Full" preview: decodes a scaled latent [C,h,w] with the running model's VAE to RGB [3,8h,8w] in ≈[−1,1].</summary>
     float[] DecodeLatent(float[] latent, int channels, int height, int width);
+
+    /// <summary>Whether the request's model family has a TAESD decoder in models/VAE-approx (the "TAESD" preview).</summary>
+    bool HasTaesd(GenerationRequest request) => false;
+
+    /// <summary>The "TAESD" preview: scaled latent [C,h,w] → RGB [3,8h,8w] in ≈[−1,1]; null when unavailable now.</summary>
+    float[]? DecodeTaesd(float[] latent, int channels, int height, int width) => null;
 }
 
 /// <summary>Runs jobs on the host's <see cref="GenerationService"/> (the engine and the A1111 output layout).</summary>
@@ -56,4 +62,14 @@ public sealed class EngineJobRunner(GenerationService service) : IJobRunner
 
     public float[] DecodeLatent(float[] latent, int channels, int height, int width) =>
         service.Engine.DecodeLatent(latent, channels, height, width);
+
+    public bool HasTaesd(GenerationRequest request)
+    {
+        try { return service.Engine.HasTaesd(service.ResolveModel(request.Model).Family); }
+        catch (Exception e) when (e is IOException or KeyNotFoundException or WebUI.Diffusion.Models.ModelNotFoundException
+                                      or WebUI.Diffusion.Models.ModelFolderException) { return false; }
+    }
+
+    public float[]? DecodeTaesd(float[] latent, int channels, int height, int width) =>
+        service.Engine.DecodePreviewRgb(latent, channels, height, width, PreviewDecoder.Taesd);
 }

@@ -32,11 +32,13 @@ public sealed class QueueWorker(JobQueue queue, IJobRunner runner, PreviewPublis
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(jobCancellation.Token, stoppingToken);
         var control = job.Control!;
         previews.BeginJob(job.Doc.Id, SafePreviewMatrix(job.Request));
-        Func<float[], int, int, int, float[]> decodeFull = runner.DecodeLatent;
+        Func<float[], int, int, int, float[]?> decodeFull = runner.DecodeLatent;
+        // Looked up once per job (a file check); the method itself may change between steps from the Settings tab.
+        Func<float[], int, int, int, float[]?>? decodeTaesd = SafeHasTaesd(job.Request) ? runner.DecodeTaesd : null;
         void OnProgress(GenerationProgress p)
         {
             queue.ReportProgress(job, p);
-            if (previews.OnStep(p, previewSettings.Current, decodeFull) is not null) queue.ReportPreview(job);
+            if (previews.OnStep(p, previewSettings.Current, decodeFull, decodeTaesd) is not null) queue.ReportPreview(job);
         }
 
         JobRunResult? result = null;
@@ -60,6 +62,16 @@ public sealed class QueueWorker(JobQueue queue, IJobRunner runner, PreviewPublis
             return;
         }
         queue.Complete(job, result, error);
+    }
+
+    bool SafeHasTaesd(GenerationRequest request)
+    {
+        try { return runner.HasTaesd(request); }
+        catch (Exception e)
+        {
+            log?.LogDebug(e, "No TAESD preview for {Model}", request.Model);
+            return false;
+        }
     }
 
     PreviewMatrix? SafePreviewMatrix(GenerationRequest request)

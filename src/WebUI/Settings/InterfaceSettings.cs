@@ -44,8 +44,10 @@ public static class PreviewMethods
     public const string ApproxCheap = "Approx cheap";
     /// <summary>The checkpoint's own VAE decoder: exact but as slow as the final decode.</summary>
     public const string Full = "Full";
+    /// <summary>Tiny AutoEncoder decoder from models/VAE-approx (A1111 "TAESD"); approx cheap when the family has none.</summary>
+    public const string Taesd = "TAESD";
 
-    public static IReadOnlyList<string> All { get; } = [ApproxCheap, Full, None];
+    public static IReadOnlyList<string> All { get; } = [ApproxCheap, Full, Taesd, None];
 }
 
 /// <summary>Execution provider names the engine understands.</summary>

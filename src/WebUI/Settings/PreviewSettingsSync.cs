@@ -28,6 +28,7 @@ public sealed class PreviewSettingsSync(InstallationSettingsStore store, Preview
         Method = s.PreviewMethod switch
         {
             PreviewMethods.Full => PreviewMethod.Full,
+            PreviewMethods.Taesd => PreviewMethod.Taesd,
             PreviewMethods.None => PreviewMethod.None,
             _ => PreviewMethod.Approximate,
         },
@@ -37,6 +38,6 @@ public sealed class PreviewSettingsSync(InstallationSettingsStore store, Preview
     /// <summary>The Settings tab's name for a <see cref="PreviewMethod"/> configuration value, or null when unknown.</summary>
     public static string? MethodName(string? configured) =>
         Enum.TryParse<PreviewMethod>(configured, ignoreCase: true, out var m) && Enum.IsDefined(m)
-            ? m switch { PreviewMethod.Full => PreviewMethods.Full, PreviewMethod.None => PreviewMethods.None, _ => PreviewMethods.ApproxCheap }
+            ? m switch { PreviewMethod.Full => PreviewMethods.Full, PreviewMethod.Taesd => PreviewMethods.Taesd, PreviewMethod.None => PreviewMethods.None, _ => PreviewMethods.ApproxCheap }
             : PreviewMethods.All.Contains(configured ?? "") ? configured : null;
 }

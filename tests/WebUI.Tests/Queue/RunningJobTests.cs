@@ -205,6 +205,53 @@ public sealed class RunningJobTests(DemoDataDir demo) : IDisposable
     }
 
     [Fact]
+    public async Task Taesd_previews_are_JPEGs_from_the_tiny_decoder_and_fall_back_to_approximate_without_one()
+    {
+        string approx = Path.Combine(demo.Paths.ModelsDir, "VAE-approx");
+        string file = Path.Combine(approx, WebUI.ModelForge.TaesdModels.DecoderFile);
+        var taesd = new PreviewSettings { Method = PreviewMethod.Taesd, EveryNSteps = 1 };
+
+        // Without a TAESD file the method falls back to the cheap latent frames.
+        Assert.False(File.Exists(file));
+        var cheap = await PreviewFrames(taesd, "a lighthouse");
+        Assert.Equal(3, cheap.Count);
+        Assert.All(cheap, f => Assert.Equal(PreviewFormat.Latent8, f.Format));
+
+        WebUI.ModelForge.TaesdModels.BuildDecoder(file, channels: 8);
+        try
+        {
+            var frames = await PreviewFrames(taesd, "a lighthouse");
+            Assert.Equal(3, frames.Count);
+            foreach (var (format, bytes) in frames)
+            {
+                Assert.Equal(PreviewFormat.Jpeg, format);
+                var info = Image.Identify(bytes, out var detected);
+                Assert.Equal("JPEG", detected.Name);
+                Assert.Equal((64, 64), (info.Width, info.Height));
+            }
+            // Each step's denoised latent decodes to a different picture.
+            Assert.NotEqual(frames[0].Bytes, frames[1].Bytes);
+            Assert.NotEqual(frames[1].Bytes, frames[2].Bytes);
+        }
+        finally { File.Delete(file); }
+    }
+
+    async Task<List<(PreviewFormat Format, byte[] Bytes)>> PreviewFrames(PreviewSettings settings, string prompt)
+    {
+        using var ownKit = new QueueTestKit(); // a fresh database per run
+        await using var run = new RealQueue(demo, ownKit.OpenDatabase(), settings);
+        var job = run.Queue.Enqueue(QueueTestKit.Request(prompt, steps: 3), QueueTestKit.User("a"));
+        var frames = new List<(PreviewFormat Format, byte[] Bytes)>();
+        run.Queue.Changed += e =>
+        {
+            if (e.Kind == "preview" && run.Queue.CurrentPreview is { } p) lock (frames) frames.Add((p.Format, p.Bytes.ToArray()));
+        };
+        await run.StartAsync();
+        await run.Queue.WaitAsync(job.Id).WaitAsync(TimeSpan.FromMinutes(1));
+        return frames;
+    }
+
+    [Fact]
     public void The_engine_exposes_the_demo_models_exact_preview_matrix()
     {
         using var service = WebUI.Generation.GenerationService.Create(new Hosting.WebUISettings { DataDir = demo.Path }, demo.Paths);
