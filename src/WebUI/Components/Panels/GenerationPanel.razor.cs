@@ -1,3 +1,5 @@
+using WebUI.Storage;
+using WebUI.Settings;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -36,6 +38,7 @@ public partial class GenerationPanel : IAsyncDisposable
     [Inject] ScratchImageStore Scratch { get; set; } = default!;
     [Inject] WebUIPaths Paths { get; set; } = default!;
     [Inject] ILogger<GenerationPanel> Log { get; set; } = default!;
+    [Inject] IServiceProvider Services { get; set; } = default!;
 
     ElementReference root;
     DotNetObjectReference<GenerationPanel>? self;
@@ -104,7 +107,8 @@ public partial class GenerationPanel : IAsyncDisposable
             (initImage, mask) = (image, drawnMask);
         }
 
-        var request = Form.ToRequest(initImage, mask);
+        // The Settings tab's RNG source and sampler parameters (the options store the API shares) apply to UI jobs too.
+        var request = SamplerParameters.From(Services.GetService<IOptionsStore>()).ApplyTo(Form.ToRequest(initImage, mask));
         errors = FormErrors.Validate(request).ToDictionary(e => e.Key, e => e.Value.In(L));
         if (errors.Count > 0)
         {
