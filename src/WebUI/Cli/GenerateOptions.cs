@@ -20,10 +20,11 @@ sealed class GenerateOptions
     public Option<int?> HrSteps { get; } = new("--hr-second-pass-steps") { Description = "Hires fix steps; 0 = same as --steps (turns the hires fix on)" };
     public Option<string?> Vae { get; } = new("--vae") { Description = "Separate VAE: a folder under models/VAE, or Automatic" };
     public Option<string?> MemoryMode { get; } = MemoryModeOption();
+    public Option<string?> Rng { get; } = new("--rng") { Description = "Random number source for the seed noise (A1111 randn_source): gpu (default), cpu or nv" };
 
     public static Option<string?> MemoryModeOption() => new("--memory-mode") { Description = "keep (all parts loaded, fast) or sequential (one part at a time, least memory)" };
 
-    public IEnumerable<Option> All => [Mask, MaskBlur, InpaintingFill, InpaintFullRes, InpaintPadding, HrScale, HrUpscaler, HrSteps, Vae, MemoryMode];
+    public IEnumerable<Option> All => [Mask, MaskBlur, InpaintingFill, InpaintFullRes, InpaintPadding, HrScale, HrUpscaler, HrSteps, Vae, MemoryMode, Rng];
 
     public bool HiresRequested(ParseResult parse) =>
         parse.GetValue(HrScale) is not null || parse.GetValue(HrUpscaler) is not null || parse.GetValue(HrSteps) is not null;
@@ -58,6 +59,7 @@ sealed class GenerateOptions
             };
         }
         if (parse.GetValue(Vae) is { } vae) r = r with { Vae = vae };
+        if (parse.GetValue(Rng) is { } rng) r = r with { RngSource = ParseRng(rng) };
         return r;
     }
 
@@ -68,6 +70,13 @@ sealed class GenerateOptions
         "latent-noise" or "2" => Diffusion.Pipelines.InpaintingFill.LatentNoise,
         "latent-nothing" or "3" => Diffusion.Pipelines.InpaintingFill.LatentNothing,
         _ => throw new UsageException($"--inpainting-fill must be fill, original, latent-noise or latent-nothing; got '{value}'."),
+    };
+
+    /// <summary>gpu / cpu / nv (any case) → the engine's RngSource names (GPU, CPU, NV).</summary>
+    public static string ParseRng(string value) => value.Trim().ToUpperInvariant() switch
+    {
+        "GPU" or "CPU" or "NV" => value.Trim().ToUpperInvariant(),
+        _ => throw new UsageException($"--rng must be gpu, cpu or nv; got '{value}'."),
     };
 
     /// <summary>keep / sequential (also KeepLoaded / Sequential) → the engine's memory mode; null leaves the setting.</summary>

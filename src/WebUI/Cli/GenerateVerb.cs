@@ -1,5 +1,6 @@
 using System.CommandLine;
 using WebUI.Diffusion.Pipelines;
+using WebUI.Diffusion.Sampling;
 using WebUI.Generation;
 using WebUI.History;
 using WebUI.Hosting;
@@ -19,8 +20,8 @@ static class GenerateVerb
         var prompt = new Option<string>("--prompt") { Description = "Prompt (A1111 syntax)", Required = true };
         var negative = new Option<string>("--negative-prompt") { Description = "Negative prompt", DefaultValueFactory = _ => "" };
         var steps = new Option<int>("--steps") { Description = "Sampling steps", DefaultValueFactory = _ => defaults.Steps };
-        var sampler = new Option<string>("--sampler") { Description = "Sampler name as in A1111 (\"DPM++ 2M\", \"Euler a\", ...)", DefaultValueFactory = _ => defaults.Sampler };
-        var scheduler = new Option<string>("--scheduler") { Description = "Schedule type (\"Automatic\", \"Karras\", ...)", DefaultValueFactory = _ => defaults.Scheduler };
+        var sampler = new Option<string>("--sampler") { Description = $"Sampler name as in A1111: {SamplerList}", DefaultValueFactory = _ => defaults.Sampler };
+        var scheduler = new Option<string>("--scheduler") { Description = $"Schedule type: {SchedulerList}", DefaultValueFactory = _ => defaults.Scheduler };
         var cfg = new Option<double>("--cfg-scale") { Description = "Classifier-free guidance scale", DefaultValueFactory = _ => defaults.CfgScale };
         var seed = new Option<long>("--seed") { Description = "Seed; -1 picks a random one", DefaultValueFactory = _ => -1 };
         var width = new Option<int>("--width") { Description = "Width in pixels (multiple of 8)", DefaultValueFactory = _ => defaults.Width };
@@ -44,14 +45,15 @@ static class GenerateVerb
             if (denoise is not null && init is null && !extra.HiresRequested(parse)) throw new UsageException("--denoising-strength needs --init-image or the hires fix (--hr-scale ...).");
             if (init is not null && !init.Exists) throw new FileNotFoundException($"Init image not found: {init.FullName}");
 
+            var (samplerName, schedulerName) = ResolveSampler(parse.GetValue(sampler), parse.GetValue(scheduler));
             var request = new GenerationRequest
             {
                 Model = parse.GetValue(model)!,
                 Prompt = parse.GetValue(prompt) ?? "",
                 NegativePrompt = parse.GetValue(negative) ?? "",
                 Steps = parse.GetValue(steps),
-                Sampler = parse.GetValue(sampler)!,
-                Scheduler = parse.GetValue(scheduler)!,
+                Sampler = samplerName,
+                Scheduler = schedulerName,
                 CfgScale = parse.GetValue(cfg),
                 Seed = parse.GetValue(seed),
                 Width = parse.GetValue(width),
@@ -89,5 +91,22 @@ static class GenerateVerb
             return Task.FromResult(WebUICommandLine.Success);
         }));
         return command;
+    }
+
+    static string SamplerList => string.Join(", ", SamplerCatalog.Names);
+    static string SchedulerList => string.Join(", ", SamplerCatalog.SchedulerLabels);
+
+    /// <summary>A1111 names (and aliases) → canonical ones; an unknown name is a usage error (exit 2) listing the valid ones.</summary>
+    static (string Sampler, string Scheduler) ResolveSampler(string? sampler, string? scheduler)
+    {
+        try { return SamplerCatalog.Resolve(sampler, scheduler); }
+        catch (KeyNotFoundException e) when (e.Message.StartsWith("Scheduler", StringComparison.Ordinal))
+        {
+            throw new UsageException($"Unknown --scheduler '{scheduler}'. Schedule types: {SchedulerList}.");
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new UsageException($"Unknown --sampler '{sampler}'. Samplers: {SamplerList}.");
+        }
     }
 }
