@@ -54,7 +54,7 @@ public sealed class GenerationPanelTests : UiTestContext
         var cut = RenderTxt2Img();
         Assert.Empty(cut.FindAll("#txt2img-hires-scale"));
         cut.Find("#txt2img-hires-fix").Change(true);
-        Assert.Equal("2", cut.Find("#txt2img-hires-scale").GetAttribute("value"));
+        Assert.Equal("2", cut.WaitForElement("#txt2img-hires-scale").GetAttribute("value"));
         Assert.Equal("0.7", cut.Find("#txt2img-hires-denoising").GetAttribute("value"));
         Assert.Equal("Latent", cut.Find("#txt2img-hires-upscaler").GetAttribute("value"));
         Assert.Equal("from 512×512 to 1024×1024", cut.Find("#txt2img-hires-size").TextContent.Trim());
@@ -76,7 +76,7 @@ public sealed class GenerationPanelTests : UiTestContext
     {
         var cut = RenderTxt2Img();
         cut.Find("#txt2img-hires-fix").Change(true);
-        cut.Find("#txt2img-hires-scale").Change("9");
+        cut.WaitForElement("#txt2img-hires-scale").Change("9");
         cut.Find("#txt2img-generate").Click();
         cut.WaitForAssertion(() => Assert.Contains("Upscale by must be between 1 and 4.", cut.Markup));
         Assert.Empty(Queue.Requests);
