@@ -45,7 +45,10 @@ public sealed record SamplerParameters
     }
 
     /// <summary>Stores every value at once; ArgumentException naming the key when one is out of range (nothing stored).</summary>
-    public void SaveTo(IOptionsStore store) => store.Set(new Dictionary<string, object?>
+    public void SaveTo(IOptionsStore store) => store.Set(ToOptions());
+
+    /// <summary>The option values, keyed as A1111's config.json (for one <see cref="IOptionsStore.Set"/> with other sections).</summary>
+    public IReadOnlyDictionary<string, object?> ToOptions() => new Dictionary<string, object?>
     {
         [RandnSourceKey] = RngSource,
         [EtaAncestralKey] = EtaAncestral,
@@ -54,7 +57,7 @@ public sealed record SamplerParameters
         [STminKey] = STmin,
         [STmaxKey] = STmax,
         [SNoiseKey] = SNoise,
-    });
+    };
 
     /// <summary>
     /// The request with these parameters, as A1111 applies opts to a UI job: the RNG source always; eta from the sampler

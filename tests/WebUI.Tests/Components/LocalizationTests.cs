@@ -14,7 +14,7 @@ namespace WebUI.Tests.Components;
 
 public sealed partial class LocalizationTests
 {
-    static readonly HashSet<string> NamesKeptAsIs = [PreviewMethods.Taesd];
+    static readonly HashSet<string> NamesKeptAsIs = [PreviewMethods.Taesd, "Stable Diffusion"];
     static readonly string[] Sources = ["src/WebUI/Components", "src/WebUI/Settings", "src/WebUI/Localization"];
 
     /// <summary>Every English key the interface passes to the localizer: L["..."] and TextMessage("...") literals.</summary>

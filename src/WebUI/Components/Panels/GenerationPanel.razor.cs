@@ -7,6 +7,7 @@ using MudBlazor;
 using WebUI.Components.Img2Img;
 using WebUI.Components.State;
 using WebUI.Diffusion.Imaging;
+using WebUI.Diffusion.Pipelines;
 using WebUI.Generation;
 using WebUI.Hosting;
 using WebUI.Localization;
@@ -107,8 +108,19 @@ public partial class GenerationPanel : IAsyncDisposable
             (initImage, mask) = (image, drawnMask);
         }
 
-        // The Settings tab's RNG source and sampler parameters (the options store the API shares) apply to UI jobs too.
-        var request = SamplerParameters.From(Services.GetService<IOptionsStore>()).ApplyTo(Form.ToRequest(initImage, mask));
+        // The Settings tab's RNG source, sampler parameters, clip skip, emphasis and pad conds (the options store the API
+        // shares) apply to UI jobs too.
+        var options = Services.GetService<IOptionsStore>();
+        GenerationRequest request;
+        try
+        {
+            request = StableDiffusionParameters.From(options).ApplyTo(SamplerParameters.From(options).ApplyTo(Form.ToRequest(initImage, mask)));
+        }
+        catch (ArgumentException e)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
+            return;
+        }
         errors = FormErrors.Validate(request).ToDictionary(e => e.Key, e => e.Value.In(L));
         if (errors.Count > 0)
         {
