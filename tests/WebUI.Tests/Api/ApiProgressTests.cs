@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WebUI.Queue;
+using WebUI.Tests.Support;
 
 namespace WebUI.Tests.Api;
 
@@ -32,6 +33,9 @@ public sealed class ApiProgressTests(ApiFactory factory) : IClassFixture<ApiFact
     {
         using var client = factory.CreateClient();
         var queue = factory.Services.GetRequiredService<IJobQueue>();
+        // The demo model runs 150 steps in a fraction of a second: the worker waits after each step until this test
+        // has read the progress, so the job is still running when the test looks at it and interrupts it.
+        using var pacer = new JobPacer(queue);
         var job = client.PostAsync("/sdapi/v1/txt2img", ApiHttp.Json("""{"prompt": "a red barn", "seed": 7, "steps": 150, "width": 256, "height": 256}"""));
 
         var images = new List<string>();
@@ -44,6 +48,7 @@ public sealed class ApiProgressTests(ApiFactory factory) : IClassFixture<ApiFact
             {
                 running = body;
                 if (body.GetProperty("current_image").GetString() is { } image) images.Add(image);
+                pacer.Step(); // the worker holds after this step: let it make the next one (and its preview)
             }
             await Task.Delay(30);
         }
@@ -66,6 +71,7 @@ public sealed class ApiProgressTests(ApiFactory factory) : IClassFixture<ApiFact
 
         var interrupt = await client.PostAsync("/sdapi/v1/interrupt", null);
         Assert.Equal("{}", await interrupt.Content.ReadAsStringAsync());
+        pacer.Release();
         var response = await job.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = await ApiHttp.ReadJson(response);
@@ -82,18 +88,28 @@ public sealed class ApiProgressTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal("null", await (await client.PostAsync("/sdapi/v1/skip", null)).Content.ReadAsStringAsync());
 
         var queue = factory.Services.GetRequiredService<IJobQueue>();
+        // Held after its first step, so the job is surely still running when the interrupt arrives.
+        using var pacer = new JobPacer(queue);
         var other = queue.Enqueue(new Diffusion.Pipelines.GenerationRequest { Prompt = "x", Steps = 150, Width = 256, Height = 256, Seed = 1 },
             new JobOwner("someone", "Someone", JobSource.Ui), new JobOptions { SaveImages = false });
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (queue.Current?.JobId != other.Id && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.Equal(other.Id, queue.Current?.JobId);
             await client.PostAsync("/sdapi/v1/interrupt", null);
-            await Task.Delay(100);
+            await client.PostAsync("/sdapi/v1/skip", null);
             Assert.Equal(JobState.Running, queue.Get(other.Id)!.State);
+            // The outcome on the server: let the job go on, and it ends with its picture, neither interrupted nor skipped.
+            pacer.Release();
+            var outcome = await queue.WaitAsync(other.Id).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.False(outcome.Interrupted);
+            Assert.Single(outcome.Result.Images);
+            Assert.Equal(JobState.Done, queue.Get(other.Id)!.State);
         }
         finally
         {
+            pacer.Release();
             queue.Cancel(other.Id, "someone");
             await WaitUntilIdle(queue);
         }
