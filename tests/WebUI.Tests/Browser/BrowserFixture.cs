@@ -14,6 +14,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"Browser tests need Chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run does it).");
+        // Expect(...) has its own 5 s default, apart from the page's: on two shared cores a Blazor round trip can take
+        // longer than that, so assertions wait as long as actions do.
+        Assertions.SetDefaultExpectTimeout(Pages.Timeout);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -35,8 +35,18 @@ public sealed class GenerationBrowserTests(BrowserFixture browser) : IDisposable
         // The demo checkpoint's own tokenizer counts the words (its vocabulary is not CLIP's, so no fixed number here).
         await Expect(page.Locator("#txt2img-token-counter")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*[1-9]\d*/75\s*$"));
         var clock = Stopwatch.StartNew();
+        // The demo model makes all 30 steps in a blink: the worker holds after each step until the page has drawn
+        // that step's preview, so the running state (Interrupt, live frames) is there to be seen.
+        using var pacer = new JobPacer(app.Queue);
         await page.Locator("#txt2img-generate").ClickAsync();
         await Expect(page.Locator("#txt2img-interrupt")).ToBeVisibleAsync();
+        for (int step = 1; step < 30 && (await Pages.PreviewFramesAsync(page)).Distinct().Count() < 3; step++)
+        {
+            int drawn = (await Pages.PreviewFramesAsync(page)).Length;
+            pacer.Step();
+            await page.WaitForFunctionAsync("n => window.__frames.length > n", drawn);
+        }
+        pacer.Release();
         await Expect(page.Locator("#txt2img-result-image")).ToBeVisibleAsync(new() { Timeout = Pages.Timeout });
         Console.WriteLine($"generation seen in the browser after {clock.ElapsedMilliseconds} ms");
 

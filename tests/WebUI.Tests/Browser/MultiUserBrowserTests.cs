@@ -50,7 +50,9 @@ public sealed class MultiUserBrowserTests(BrowserFixture browser) : IDisposable
         var a = await Pages.OpenAsync(alice, app.BaseUrl + "/");
         var b = await Pages.OpenAsync(bob, app.BaseUrl + "/");
 
-        // Alice's first job is long (a batch of 4) so everything else is queued while it runs.
+        // Alice's first job (a batch of 4) is held after its first step until everything else is queued: the demo
+        // model would otherwise finish it before the other jobs arrive.
+        using var pacer = new JobPacer(app.Queue);
         await SetBatchCountAsync(a, 4);
         await QueueAsync(a, "alpha 1", withKeyboard: false);
         await Expect(a.Locator("#txt2img-interrupt")).ToBeVisibleAsync();
@@ -61,11 +63,15 @@ public sealed class MultiUserBrowserTests(BrowserFixture browser) : IDisposable
 
         var jobs = new List<JobView>();
         foreach (string prompt in new[] { "alpha 1", "alpha 2", "beta 1", "beta 2" }) jobs.Add(await WaitForJobAsync(app, prompt));
+        Assert.Equal(JobState.Running, app.Queue.Get(jobs[0].Id)?.State);
+        pacer.Release();
         Assert.NotEqual(jobs[0].Owner.UserId, jobs[2].Owner.UserId); // two browsers, two users
         foreach (var job in jobs) await app.Queue.WaitAsync(job.Id).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(["alpha 1", "beta 1", "alpha 2", "beta 2"], started);
 
-        // Both pages show what the other queued, under the other's name, while it waits.
+        // Both pages show what the other queued, under the other's name, while it waits (Alice's job is held so
+        // Bob's stays waiting until he drops it).
+        pacer.Hold();
         await SetBatchCountAsync(a, 4);
         await QueueAsync(a, "alpha 3", withKeyboard: false);
         var alpha3 = await WaitForJobAsync(app, "alpha 3");
@@ -77,6 +83,9 @@ public sealed class MultiUserBrowserTests(BrowserFixture browser) : IDisposable
         // Bob presses Escape: his own job is dropped, Alice's running job goes on to the end.
         await b.Locator("#txt2img-prompt").PressAsync("Escape");
         await Expect(b.Locator("#txt2img-generate")).ToBeVisibleAsync();
+        // Escape reaches the server through Bob's circuit: wait for it there before letting Alice's job go on.
+        for (int i = 0; i < 600 && app.Queue.Get(beta3.Id)?.State != JobState.Canceled; i++) await Task.Delay(50);
+        pacer.Release();
         var outcome = await app.Queue.WaitAsync(alpha3.Id).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.False(outcome.Interrupted);
         Assert.Equal(4, outcome.Result.Images.Count);
