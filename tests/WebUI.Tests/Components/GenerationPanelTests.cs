@@ -134,7 +134,8 @@ public sealed class GenerationPanelTests : UiTestContext
         Assert.Equal(("demo", "a lighthouse at dusk", "blurry", 12, 640, 512, 42L), (r.Model, r.Prompt, r.NegativePrompt, r.Steps, r.Width, r.Height, r.Seed));
         Assert.False(r.IsImg2Img);
 
-        Assert.Empty(cut.FindAll("#txt2img-generate"));
+        // The queue has the job before the panel's re-render that swaps Generate for the progress is done.
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#txt2img-generate")));
         cut.WaitForAssertion(() => Assert.Contains("Waiting in the queue", cut.Find("#txt2img-progress").TextContent));
 
         Queue.Start(job.Id);
@@ -154,8 +155,9 @@ public sealed class GenerationPanelTests : UiTestContext
         cut.Find("#txt2img-interrupt").Click();
         cut.WaitForAssertion(() => Assert.Contains((job.Id, UserId), Queue.Canceled));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#txt2img-generate")));
-        Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Interrupted.");
-        Assert.Empty(cut.FindAll("#txt2img-progress"));
+        // The "finished" repaint and the outcome's toast come from two dispatches: wait for each.
+        cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Interrupted."));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#txt2img-progress")));
     }
 
     [Fact]
@@ -285,7 +287,7 @@ public sealed class GenerationPanelTests : UiTestContext
         var job = WaitForSingleJob(cut);
         Queue.Fail(job.Id, "unet/model.onnx is truncated");
         cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Generation failed: unet/model.onnx is truncated"));
-        Assert.NotNull(cut.Find("#txt2img-generate"));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#txt2img-generate")));
         Assert.Empty(cut.FindAll("#txt2img-infotext"));
     }
 
@@ -296,7 +298,7 @@ public sealed class GenerationPanelTests : UiTestContext
         var earlier = Queue.Enqueue(new GenerationRequest { Prompt = "queued before the reload" }, new JobOwner(UserId, "me", JobSource.Ui));
         Queue.Start(earlier.Id);
         var cut = Render<GenerationPanel>(p => p.Add(x => x.Mode, GenerationMode.Txt2Img));
-        Assert.NotNull(cut.Find("#txt2img-interrupt"));
+        cut.WaitForElement("#txt2img-interrupt");
         Queue.Progress(earlier.Id, 5, TimeSpan.FromSeconds(1), null);
         cut.WaitForAssertion(() => Assert.Contains("Step 5/20", cut.Find("#txt2img-progress").TextContent));
     }
