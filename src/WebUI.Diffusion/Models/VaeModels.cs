@@ -5,26 +5,45 @@ using static WebUI.Diffusion.Models.SessionMetadata;
 namespace WebUI.Diffusion.Models;
 
 /// <summary>
-/// vae_decoder: latent_sample [1,4,h,w] (unscaled, i.e. latent / scaling_factor) → sample [1,3,8h,8w] in ≈[−1,1].
-/// Called one image at a time, as the diffusers ONNX pipeline does (fp16 decoders misbehave at batch > 1).
+/// A VAE half: one image-shaped input and one output on a reopenable session. Holds what the decoder and encoder share:
+/// the resolved I/O names, the declared input dtype, and release/reopen for the sequential memory mode.
 /// </summary>
-internal sealed class VaeDecoderModel : IDisposable
+internal abstract class VaePart : IDisposable
 {
-    const string Part = "vae_decoder";
-    readonly string[] _inputNames, _outputNames;
-
     readonly SessionHandle _handle;
 
-    VaeDecoderModel(SessionHandle handle, string input, TensorElementType inputType, string output)
+    protected VaePart(SessionHandle handle, string input, TensorElementType inputType, string output)
     {
         _handle = handle;
         InputType = inputType;
-        _inputNames = [input];
-        _outputNames = [output];
+        InputNames = [input];
+        OutputNames = [output];
     }
+
+    protected string[] InputNames { get; }
+    protected string[] OutputNames { get; }
 
     public InferenceSession Session => _handle.Session;
     public TensorElementType InputType { get; }
+
+    /// <summary>Frees the session (sequential memory mode); the next call reopens it.</summary>
+    public void Release() => _handle.Release();
+
+    public bool IsOpen => _handle.IsOpen;
+
+    public void Dispose() => _handle.Dispose();
+}
+
+/// <summary>
+/// vae_decoder: latent_sample [1,4,h,w] (unscaled, i.e. latent / scaling_factor) → sample [1,3,8h,8w] in ≈[−1,1].
+/// Called one image at a time, as the diffusers ONNX pipeline does (fp16 decoders misbehave at batch > 1).
+/// </summary>
+internal sealed class VaeDecoderModel : VaePart
+{
+    const string Part = "vae_decoder";
+
+    VaeDecoderModel(SessionHandle handle, string input, TensorElementType inputType, string output)
+        : base(handle, input, inputType, output) { }
 
     public static VaeDecoderModel Create(InferenceSession s) => Create(SessionHandle.Of(s));
 
@@ -48,7 +67,7 @@ internal sealed class VaeDecoderModel : IDisposable
     {
         using var input = new TensorBuffer(InputType, [1, channels, height, width]);
         input.Write(latent);
-        using var outputs = Session.Run(runOptions, _inputNames, [input.Value], _outputNames);
+        using var outputs = Session.Run(runOptions, InputNames, [input.Value], OutputNames);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
         if (shape.Length != 4 || shape[0] != 1 || shape[1] != 3 || shape[2] != height * 8 || shape[3] != width * 8)
             throw new ModelFolderException(Part, $"output came back as [{string.Join(",", shape)}]; expected [1,3,{height * 8},{width * 8}]");
@@ -57,12 +76,6 @@ internal sealed class VaeDecoderModel : IDisposable
         return rgb;
     }
 
-    /// <summary>Frees the session (sequential memory mode); the next call reopens it.</summary>
-    public void Release() => _handle.Release();
-
-    public bool IsOpen => _handle.IsOpen;
-
-    public void Dispose() => _handle.Dispose();
 }
 
 /// <summary>
@@ -70,24 +83,14 @@ internal sealed class VaeDecoderModel : IDisposable
 /// used, deterministic) or latent_sample [1,4,h,w] (older exports: a random draw made inside the graph).
 /// The result is unscaled; the caller multiplies by the scaling factor.
 /// </summary>
-internal sealed class VaeEncoderModel : IDisposable
+internal sealed class VaeEncoderModel : VaePart
 {
     const string Part = "vae_encoder";
-    readonly string[] _inputNames, _outputNames;
-
-    readonly SessionHandle _handle;
 
     VaeEncoderModel(SessionHandle handle, string input, TensorElementType inputType, string output)
-    {
-        _handle = handle;
-        InputType = inputType;
-        _inputNames = [input];
-        _outputNames = [output];
-    }
+        : base(handle, input, inputType, output) { }
 
-    public InferenceSession Session => _handle.Session;
-    public TensorElementType InputType { get; }
-    public bool OutputsParameters => _outputNames[0] == "latent_parameters";
+    public bool OutputsParameters => OutputNames[0] == "latent_parameters";
 
     public static VaeEncoderModel Create(InferenceSession s) => Create(SessionHandle.Of(s));
 
@@ -115,22 +118,16 @@ internal sealed class VaeEncoderModel : IDisposable
     {
         using var input = new TensorBuffer(InputType, [1, 3, height, width]);
         input.Write(rgb);
-        using var outputs = Session.Run(runOptions, _inputNames, [input.Value], _outputNames);
+        using var outputs = Session.Run(runOptions, InputNames, [input.Value], OutputNames);
         var shape = outputs[0].GetTensorTypeAndShape().Shape;
         int h = height / 8, w = width / 8;
         int expectedChannels = OutputsParameters ? 2 * latentChannels : latentChannels;
         if (shape.Length != 4 || shape[0] != 1 || shape[2] != h || shape[3] != w || (shape[1] != expectedChannels && shape[1] != 2 * latentChannels))
-            throw new ModelFolderException(Part, $"'{_outputNames[0]}' came back as [{string.Join(",", shape)}]; expected [1,{expectedChannels},{h},{w}]");
+            throw new ModelFolderException(Part, $"'{OutputNames[0]}' came back as [{string.Join(",", shape)}]; expected [1,{expectedChannels},{h},{w}]");
         // latent_parameters = mean ‖ logvar along channels: the mean is the first block, contiguous in NCHW.
         var latent = new float[latentChannels * h * w];
         TensorBuffer.ReadFrom(outputs[0], latent);
         return latent;
     }
 
-    /// <summary>Frees the session (sequential memory mode); the next call reopens it.</summary>
-    public void Release() => _handle.Release();
-
-    public bool IsOpen => _handle.IsOpen;
-
-    public void Dispose() => _handle.Dispose();
 }
