@@ -114,6 +114,8 @@ public sealed class Img2ImgTests : UiTestContext
         Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == message);
         Assert.Empty(cut.FindAll("#img2img-image img"));
         cut.Find("#img2img-generate").Click();
+        // Wait for the click's answer, so "nothing queued" is checked after Generate really ran.
+        cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Choose a picture for img2img first."));
         Assert.Empty(Queue.Requests);
     }
 
@@ -125,11 +127,13 @@ public sealed class Img2ImgTests : UiTestContext
         workspace.Img2ImgTab = Img2ImgSource.InpaintUpload;
         byte[] picture = Png(64, 64), mask = Png(64, 64);
         Upload(cut, "upload-image", picture, "picture.png");
+        cut.WaitForElement("#upload-image img"); // the upload is read asynchronously
         cut.Find("#img2img-generate").Click();
         cut.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Choose a mask picture first."));
         Assert.Empty(Queue.Requests);
 
         Upload(cut, "upload-mask", mask, "mask.png");
+        cut.WaitForElement("#upload-mask img");
         Assert.Equal("4", cut.Find("#inpaint-upload-mask-blur").GetAttribute("value"));
         Assert.Equal("32", cut.Find("#inpaint-upload-padding").GetAttribute("value"));
         cut.Find("#inpaint-upload-mask-blur").Change("9");
@@ -158,6 +162,9 @@ public sealed class Img2ImgTests : UiTestContext
         workspace.Img2ImgTab = Img2ImgSource.InpaintUpload;
         Upload(cut, "upload-image", Png(64, 64), "picture.png");
         Upload(cut, "upload-mask", Png(64, 64), "mask.png");
+        // Both uploads are read asynchronously: without them Generate would complain about the missing picture instead.
+        cut.WaitForElement("#upload-image img");
+        cut.WaitForElement("#upload-mask img");
         cut.Find("#inpaint-upload-mask-blur").Change("80");
         cut.Find("#img2img-generate").Click();
         cut.WaitForAssertion(() => Assert.Contains("Mask blur must be between 0 and 64.", cut.Markup));

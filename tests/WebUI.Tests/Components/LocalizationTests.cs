@@ -121,8 +121,12 @@ public sealed class ChinesePanelTests : UiTestContext
 
         cut.Find("#txt2img-width").Change("512");
         cut.Find("#txt2img-generate").Click();
-        Assert.Equal("中止", cut.Find("#txt2img-interrupt").TextContent.Trim());
-        Assert.Equal("跳过", cut.Find("#txt2img-skip").TextContent.Trim());
+        // The queued job's controls appear in a later render than the click's own dispatch.
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("中止", cut.Find("#txt2img-interrupt").TextContent.Trim());
+            Assert.Equal("跳过", cut.Find("#txt2img-skip").TextContent.Trim());
+        });
         // Numbers in fields stay in the invariant format whatever the language.
         Assert.Equal("7", cut.Find("#txt2img-cfg-scale").GetAttribute("value"));
     }

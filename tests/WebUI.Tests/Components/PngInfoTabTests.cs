@@ -20,8 +20,9 @@ public sealed class PngInfoTabTests : UiTestContext
         cut.WaitForAssertion(() => Assert.Equal(Parameters, cut.Find("#pnginfo-parameters").TextContent));
         cut.Find("#pnginfo-send-txt2img").Click();
 
+        // The click is dispatched through the renderer, which may still be busy with the upload's render.
         var workspace = Services.GetRequiredService<WorkspaceState>();
-        Assert.Equal(MainTab.Txt2Img, workspace.ActiveTab);
+        cut.WaitForAssertion(() => Assert.Equal(MainTab.Txt2Img, workspace.ActiveTab));
         var form = workspace.Txt2Img;
         Assert.Equal(("a red fox in snow", "blurry", 24, "Euler a", 5.5, 31337L, 448, 576),
             (form.Prompt, form.NegativePrompt, form.Steps, form.Sampler, form.CfgScale, form.Seed, form.Width, form.Height));
@@ -38,7 +39,7 @@ public sealed class PngInfoTabTests : UiTestContext
         cut.Find("#pnginfo-send-img2img").Click();
 
         var workspace = Services.GetRequiredService<WorkspaceState>();
-        Assert.Equal((MainTab.Img2Img, Img2ImgSource.Img2Img), (workspace.ActiveTab, workspace.Img2ImgTab));
+        cut.WaitForAssertion(() => Assert.Equal((MainTab.Img2Img, Img2ImgSource.Img2Img), (workspace.ActiveTab, workspace.Img2ImgTab)));
         Assert.Equal(png, workspace.Img2ImgImage!.Data);
         Assert.Equal(31337L, workspace.Img2Img.Seed);
     }

@@ -32,10 +32,11 @@ public sealed class QueuePanelTests : UiTestContext
         Assert.Single(rows[1].QuerySelectorAll(".webui-queue-cancel"));
         Assert.Single(rows[1].QuerySelectorAll(".webui-queue-up"));
 
+        // Clicks are dispatched through the renderer, which may still be repainting after a queue event.
         rows[1].QuerySelector(".webui-queue-up")!.Click();
-        Assert.Equal((mine.Id, UserId, -1), Assert.Single(Queue.Moved));
+        cut.WaitForAssertion(() => Assert.Equal((mine.Id, UserId, -1), Assert.Single(Queue.Moved)));
         cut.FindAll("#txt2img-queue tbody tr")[1].QuerySelector(".webui-queue-cancel")!.Click();
-        Assert.Equal((mine.Id, UserId), Assert.Single(Queue.Canceled));
+        cut.WaitForAssertion(() => Assert.Equal((mine.Id, UserId), Assert.Single(Queue.Canceled)));
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#txt2img-queue tbody tr").Count));
         Assert.Equal(JobState.Queued, Queue.Get(api.Id)!.State);
     }
@@ -63,7 +64,7 @@ public sealed class QueuePanelTests : UiTestContext
 
         cut.Find("#txt2img-display-name").Input("Alice");
         cut.Find("#txt2img-display-name").Blur();
-        Assert.Equal("Alice", users.DisplayNameOf(UserId));
+        cut.WaitForAssertion(() => Assert.Equal("Alice", users.DisplayNameOf(UserId)));
 
         cut.Find("#txt2img-display-name").Input("   ");
         cut.Find("#txt2img-display-name").Blur();

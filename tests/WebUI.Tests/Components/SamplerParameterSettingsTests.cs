@@ -33,8 +33,11 @@ public sealed class SamplerParameterSettingsTests : UiTestContext
         cut.Find("#settings-s-churn").Change("2");
         cut.Find("#settings-save").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal(0.5, Options.Get("eta_ancestral")));
-        Assert.Equal(2.0, Options.Get("s_churn"));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(0.5, Options.Get("eta_ancestral"));
+            Assert.Equal(2.0, Options.Get("s_churn"));
+        });
         Assert.Equal("CPU", Options.Get("randn_source"));
         Assert.Equal(0.0, Options.Get("eta_ddim"));
     }

@@ -100,9 +100,10 @@ public sealed class SettingsTabTests : UiTestContext
         cut.Find("#settings-outputs").Change("elsewhere");
         cut.Find("#settings-save").Click();
 
+        // The click is dispatched through the renderer, which may still be busy: wait for the save's own render.
+        cut.WaitForAssertion(() => Assert.Contains("Output folder", cut.Find("#settings-restart").TextContent));
         Assert.Equal(4, SettingsStore.Current.PreviewEveryNSteps);
         Assert.Contains("\"PreviewEveryNSteps\": 4", File.ReadAllText(Path.Combine(DataDir, "settings.json")));
-        cut.WaitForAssertion(() => Assert.Contains("Output folder", cut.Find("#settings-restart").TextContent));
         Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == "Settings saved. Some take effect after a restart.");
     }
 

@@ -37,9 +37,12 @@ public sealed class StableDiffusionSettingsTests : UiTestContext
         cut.Find("#settings-pad-conds").Change(false);
         cut.Find("#settings-save").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal(2L, Options.Get("CLIP_stop_at_last_layers")));
-        Assert.Equal("No norm", Options.Get("emphasis"));
-        Assert.Equal(false, Options.Get("pad_cond_uncond"));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(2L, Options.Get("CLIP_stop_at_last_layers"));
+            Assert.Equal("No norm", Options.Get("emphasis"));
+            Assert.Equal(false, Options.Get("pad_cond_uncond"));
+        });
         Assert.Equal(1.0, Options.Get("eta_ancestral")); // the sampler section saved alongside, unchanged
     }
 

@@ -50,8 +50,11 @@ public sealed class HistoryTabTests : UiTestContext
         Assert.All(cut.FindAll(".history-tile img"), img => Assert.StartsWith("/history/thumb/", img.GetAttribute("src")));
 
         cut.Find("#history-search").Input("castl");
-        cut.WaitForAssertion(() => Assert.Equal("2 pictures", cut.Find("#history-count").TextContent));
-        Assert.Equal(2, cut.FindAll(".history-tile").Count);
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("2 pictures", cut.Find("#history-count").TextContent);
+            Assert.Equal(2, cut.FindAll(".history-tile").Count);
+        });
 
         cut.Find("#history-search").Input("submarine");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#history-empty")));
@@ -64,8 +67,10 @@ public sealed class HistoryTabTests : UiTestContext
         RenderProviders();
         var cut = Render<HistoryTab>();
 
+        // Every event below is dispatched through the renderer, which may still be busy (the history service's own
+        // change notifications repaint the tab a moment later): each step waits for the render that answers it.
         cut.FindAll(".history-open")[0].Click();
-        Assert.Equal("a castle in the fog", cut.Find("#lightbox-prompt").TextContent);
+        cut.WaitForAssertion(() => Assert.Equal("a castle in the fog", cut.Find("#lightbox-prompt").TextContent));
         Assert.Equal("blurry", cut.Find("#lightbox-negative").TextContent);
         Assert.Contains("102", cut.Find("#lightbox-parameters").TextContent);
         Assert.Contains("DPM++ 2M", cut.Find("#lightbox-parameters").TextContent);
@@ -73,26 +78,26 @@ public sealed class HistoryTabTests : UiTestContext
         var lightbox = cut.Find("#history-lightbox");
         lightbox.KeyDown(new KeyboardEventArgs { Key = "f" });
         int newest = History.Query(HistoryQuery.All, 0, 1).Items[0].Id;
-        Assert.True(History.Get(newest)!.Favourite);
+        cut.WaitForAssertion(() => Assert.True(History.Get(newest)!.Favourite));
 
         cut.Find("#history-lightbox").KeyDown(new KeyboardEventArgs { Key = "ArrowRight" });
-        Assert.Equal("a red boat", cut.Find("#lightbox-prompt").TextContent);
+        cut.WaitForAssertion(() => Assert.Equal("a red boat", cut.Find("#lightbox-prompt").TextContent));
         cut.Find("#history-lightbox").KeyDown(new KeyboardEventArgs { Key = "ArrowLeft" });
-        Assert.Equal("a castle in the fog", cut.Find("#lightbox-prompt").TextContent);
+        cut.WaitForAssertion(() => Assert.Equal("a castle in the fog", cut.Find("#lightbox-prompt").TextContent));
 
         // Delete: the file goes to the recycle folder, the lightbox shows the next picture, the undo bar appears.
         cut.Find("#history-lightbox").KeyDown(new KeyboardEventArgs { Key = "Delete" });
+        cut.WaitForAssertion(() => Assert.Equal("a red boat", cut.Find("#lightbox-prompt").TextContent));
         Assert.False(File.Exists(_files[2]));
-        Assert.Equal("a red boat", cut.Find("#lightbox-prompt").TextContent);
         Assert.Equal(2, History.Query(HistoryQuery.All, 0, 10).Total);
         cut.Find("#history-lightbox").KeyDown(new KeyboardEventArgs { Key = "Escape" });
-        Assert.Empty(cut.FindAll("#history-lightbox"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#history-lightbox")));
 
         cut.Find("#history-undo-button").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#history-undo")));
         Assert.True(File.Exists(_files[2]));
         var restored = History.Get(History.Query(HistoryQuery.All, 0, 1).Items[0].Id)!;
         Assert.Equal((_files[2], true), (restored.Path, restored.Favourite));
-        Assert.Empty(cut.FindAll("#history-undo"));
     }
 
     [Fact]
@@ -107,14 +112,16 @@ public sealed class HistoryTabTests : UiTestContext
         actions.SendRequested += r => raised = r;
 
         workspace.ActiveTab = MainTab.History;
+        // Each click is dispatched through the renderer, which may still be busy: wait for the render that answers it.
         cut.Find(".history-open").Click();
-        cut.Find("#lightbox-send-txt2img").Click();
+        cut.WaitForElement("#lightbox-send-txt2img").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#history-lightbox")));
         Assert.Equal((MainTab.Txt2Img, "a lighthouse at dusk", "blurry", 100L, 8), (workspace.ActiveTab, workspace.Txt2Img.Prompt, workspace.Txt2Img.NegativePrompt, workspace.Txt2Img.Seed, workspace.Txt2Img.Steps));
         Assert.Equal((SendTarget.Txt2Img, 100L), (raised!.Target, raised.Parameters.Seed));
-        Assert.Empty(cut.FindAll("#history-lightbox"));
 
         cut.Find(".history-open").Click();
-        cut.Find("#lightbox-send-img2img").Click();
+        cut.WaitForElement("#lightbox-send-img2img").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#history-lightbox")));
         Assert.Equal((MainTab.Img2Img, Img2ImgSource.Img2Img), (workspace.ActiveTab, workspace.Img2ImgTab));
         Assert.Equal(File.ReadAllBytes(_files[0]), workspace.Img2ImgImage!.Data);
         Assert.Equal("a lighthouse at dusk", workspace.Img2Img.Prompt);

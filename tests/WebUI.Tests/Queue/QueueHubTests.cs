@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WebUI.Hubs;
 using WebUI.Previews;
 using WebUI.Queue;
+using WebUI.Tests.Support;
 using WebUI.Tests.Web;
 using WebUI.Users;
 
@@ -61,9 +62,14 @@ public sealed class QueueHubTests(WebUIFactory factory) : IClassFixture<WebUIFac
         Assert.Equal(HubUser.TagOf(owner), me.Tag);
         Assert.Equal("Ada", await mine.InvokeAsync<string>(nameof(QueueHub.SetDisplayName), "Ada"));
 
+        // Held after its first step until the queue list reached us: the list is read from the queue when the
+        // broadcaster sends it, and a 6-step demo job could otherwise be gone from it already.
+        using var pacer = new JobPacer(queue);
         var request = QueueTestKit.Request("a lighthouse", steps: 6);
         var job = queue.Enqueue(request, new JobOwner(owner, "Ada", JobSource.Ui));
         Assert.False(await theirs.InvokeAsync<bool>(nameof(QueueHub.Cancel), job.Id)); // not theirs
+        await WaitUntil(() => !lists.IsEmpty);
+        pacer.Release();
         var result = await finished.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(job.Id, result.JobId);
@@ -72,7 +78,10 @@ public sealed class QueueHubTests(WebUIFactory factory) : IClassFixture<WebUIFac
         Assert.StartsWith("/outputs/txt2img-images/", url);
         Assert.Empty(otherFinished); // own-job details go to the owner's group only
 
-        await WaitUntil(() => events.Any(e => e.Kind == "finished") && progress.Any(p => p.Step == 6) && !previews.IsEmpty);
+        // The list sent after "finished" no longer holds the job: waiting for it too means no message of this job is
+        // still on its way to the next test's connections.
+        await WaitUntil(() => events.Any(e => e.Kind == "finished") && progress.Any(p => p.Step == 6) && !previews.IsEmpty
+            && lists.LastOrDefault() is { } last && last.All(s => s.Id != job.Id));
         Assert.Equal(["added", "started", "finished"], events.Where(e => e.JobId == job.Id).Select(e => e.Kind));
         Assert.All(progress, p => Assert.Equal(job.Id, p.JobId));
         var (previewJob, format, bytes) = previews.Last();
@@ -93,10 +102,14 @@ public sealed class QueueHubTests(WebUIFactory factory) : IClassFixture<WebUIFac
         string owner = UserCookie.NewId(), other = UserCookie.NewId();
         await using var mine = Connect(owner, HttpTransportType.WebSockets);
         await using var theirs = Connect(other, HttpTransportType.WebSockets);
+        var lists = new ConcurrentQueue<List<JobSummary>>();
+        mine.On<List<JobSummary>>(QueueHubMethods.Queue, lists.Enqueue);
         await mine.StartAsync();
         await theirs.StartAsync();
 
-        // Long jobs so they are still queued while we act on them.
+        // The worker is held after the first job's first step, so the first job is surely still running and the
+        // second surely still waiting while we act on them (the demo model alone would race through both).
+        var pacer = new JobPacer(queue);
         var first = queue.Enqueue(QueueTestKit.Request("one", steps: 150, batchCount: 20), new JobOwner(owner, "A", JobSource.Ui));
         var second = queue.Enqueue(QueueTestKit.Request("two", steps: 150, batchCount: 20), new JobOwner(owner, "A", JobSource.Ui));
         try
@@ -113,10 +126,13 @@ public sealed class QueueHubTests(WebUIFactory factory) : IClassFixture<WebUIFac
         {
             queue.Cancel(first.Id, owner);
             queue.Cancel(second.Id, owner);
+            pacer.Dispose(); // lets the worker see the interrupt
             // Interrupted: it ends canceled, keeping whatever pictures it had finished.
             try { Assert.True((await queue.WaitAsync(first.Id).WaitAsync(TimeSpan.FromMinutes(1))).Interrupted); }
             catch (OperationCanceledException) { }
             Assert.Equal(JobState.Canceled, queue.Get(first.Id)!.State);
+            // The queue list sent after the first job ended: nothing of this test is still on its way to the next one.
+            await WaitUntil(() => lists.LastOrDefault() is { } last && last.All(s => s.Id != first.Id && s.Id != second.Id));
         }
     }
 
