@@ -166,23 +166,5 @@ public sealed class ModelFolder
     /// plus their first and last MiB: stable for a given export, different between exports.
     /// </summary>
     public string ComputeHash()
-    {
-        const int Window = 1 << 20;
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[Window];
-        foreach (var file in Directory.EnumerateFiles(PartDirectory(Unet)).Order(StringComparer.Ordinal))
-        {
-            string name = System.IO.Path.GetFileName(file);
-            if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) continue;
-            using var s = File.OpenRead(file);
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{name}:{s.Length};"));
-            sha.AppendData(buffer, 0, s.ReadAtLeast(buffer, Window, throwOnEndOfStream: false));
-            if (s.Length > Window)
-            {
-                s.Seek(Math.Max(Window, s.Length - Window), SeekOrigin.Begin);
-                sha.AppendData(buffer, 0, s.ReadAtLeast(buffer, Window, throwOnEndOfStream: false));
-            }
-        }
-        return Convert.ToHexStringLower(sha.GetHashAndReset())[..10];
-    }
+        => PartHash.Of(PartDirectory(Unet));
 }
